@@ -1,0 +1,81 @@
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.test import override_settings
+
+from estimates import pricing
+from estimates.models import PriceBook
+
+DATA = Path(__file__).parent / "data"
+SEED = importlib.import_module("estimates.migrations.0002_seed_price_book_2026_11")
+
+
+def load_data(name: str):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """Production settings redirect to HTTPS; the test client and live server speak HTTP."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield
+
+
+@pytest.fixture
+def price_book(db) -> PriceBook:
+    """The seeded first book; seeded again after a transactional test flushed the tables."""
+    SEED.seed(django_apps)
+    return PriceBook.objects.get(name=SEED.BOOK_NAME)
+
+
+def seed_catalog() -> pricing.Catalog:
+    """The first price book as the engine sees it, built from the seed data with no database."""
+    services = {}
+    for spec in SEED.SERVICES:
+        inputs = tuple(
+            pricing.InputSpec(key=key, label=label, unit=unit, help=help_text, **options)
+            for key, label, unit, help_text, options in spec["inputs"]
+        )
+        rates = tuple(
+            pricing.RateSpec(
+                code=code,
+                label=label,
+                meters=tuple(meters.split()),
+                per_units=per_units,
+                unit=unit,
+                tiers=tuple(pricing.Tier(pricing.Decimal(start), price) for start, price in tiers),
+                free_units=pricing.Decimal(free_units),
+                region=spec["region"],
+                grade=grade,
+                source=source,
+            )
+            for code, label, meters, per_units, unit, tiers, free_units, grade, source, _ in spec[
+                "rates"
+            ]
+        )
+        services[spec["code"]] = pricing.ServiceSpec(
+            code=spec["code"],
+            name=spec["name"],
+            inputs=inputs,
+            rates=rates,
+            summary=spec["summary"],
+            guidance=tuple(spec["guidance"]),
+            free_tier_note=spec["free_tier_note"],
+        )
+    return pricing.Catalog(
+        book_id=None,
+        book_name=SEED.BOOK_NAME,
+        effective_date="2026-11-01",
+        services=services,
+        regions=("us-east-1",),
+    )
+
+
+@pytest.fixture(scope="session")
+def catalog() -> pricing.Catalog:
+    return seed_catalog()

@@ -19,16 +19,18 @@ def money_text(amount: Decimal) -> str:
 
 
 def price_book_as_json(catalog: pricing.Catalog) -> dict:
-    return {"id": catalog.book_id, "name": catalog.book_name, "effective_date": catalog.effective_date}
+    return {
+        "id": catalog.book_id,
+        "name": catalog.book_name,
+        "effective_date": catalog.effective_date,
+    }
 
 
 def catalog_as_json(catalog: pricing.Catalog) -> dict:
     return {
         "currency": CURRENCY,
         "price_book": price_book_as_json(catalog),
-        "regions": [
-            {"code": code, "name": pricing.region_name(code)} for code in catalog.regions
-        ],
+        "regions": [{"code": code, "name": pricing.region_name(code)} for code in catalog.regions],
         "services": [
             {
                 "code": service.code,

@@ -61,16 +61,6 @@ class PriceBook(models.Model):
         suffix = "" if self.is_published else " (draft)"
         return f"{self.name}{suffix}"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    def stored_is_published(self) -> bool:
-        """Whether the database row is published (self may hold unsaved edits)."""
-        if self.pk is None:
-            return False
-        return PriceBook.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
-
     def save(self, *args, **kwargs) -> None:
         if self.stored_is_published():
             raise PublishedPriceBookError(self)
@@ -80,6 +70,16 @@ class PriceBook(models.Model):
         if self.stored_is_published():
             raise PublishedPriceBookError(self)
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def stored_is_published(self) -> bool:
+        """Whether the database row is published (self may hold unsaved edits)."""
+        if self.pk is None:
+            return False
+        return PriceBook.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
 
     def publish(self) -> None:
         """Make this draft the current book for new estimates. From now on it never changes."""
@@ -127,7 +127,9 @@ class PriceBook(models.Model):
             .values_list("region", flat=True)
             .distinct()
         )
-        return tuple(sorted(set(found), key=lambda region: (region != pricing.DEFAULT_REGION, region)))
+        return tuple(
+            sorted(set(found), key=lambda region: (region != pricing.DEFAULT_REGION, region))
+        )
 
     def catalog(self) -> pricing.Catalog:
         """The book as the engine's Catalog; loaded once per published book and reused."""
@@ -169,6 +171,14 @@ class PriceBookPart(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        self._check_book_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_book_is_draft()
+        return super().delete(*args, **kwargs)
+
     def owning_book(self) -> PriceBook:
         raise NotImplementedError
 
@@ -181,14 +191,6 @@ class PriceBookPart(models.Model):
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored is not None and stored.owning_book().stored_is_published():
                 raise PublishedPriceBookError(stored.owning_book())
-
-    def save(self, *args, **kwargs) -> None:
-        self._check_book_is_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_book_is_draft()
-        return super().delete(*args, **kwargs)
 
 
 class Service(PriceBookPart):

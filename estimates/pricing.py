@@ -344,7 +344,9 @@ def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) ->
             low = max(tier.start, free)
             high = quantity if end is None else min(quantity, end)
             if high > low:
-                bands.append(Band(low, high, tier.price, (high - low) * tier.price / rate.per_units))
+                bands.append(
+                    Band(low, high, tier.price, (high - low) * tier.price / rate.per_units)
+                )
         cost = sum((band.cost for band in bands), ZERO)
     return Line(
         usage_key=rate.code,
@@ -412,7 +414,9 @@ def price_item(service: ServiceSpec, item: Item, free_tier: bool) -> ItemQuote:
 def quote(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
     """Price an estimate. Raises PricingError if an item cannot be priced as given."""
     items = tuple(items)
-    errors = [error for index, item in enumerate(items) for error in check_item(catalog, item, index)]
+    errors = [
+        error for index, item in enumerate(items) for error in check_item(catalog, item, index)
+    ]
     if errors:
         raise PricingError(errors)
     return Quote(
@@ -455,8 +459,10 @@ def check_quantity(spec: InputSpec, value: Decimal) -> str | None:
     if spec.whole and spec.min_value == 0 and spec.max_value == 1 and value not in (0, 1):
         return "Enter 0 or 1."
     if value < spec.min_value:
-        return "Enter 0 or more." if spec.min_value == 0 else (
-            f"Enter at least {plain_number(spec.min_value)}."
+        return (
+            "Enter 0 or more."
+            if spec.min_value == 0
+            else (f"Enter at least {plain_number(spec.min_value)}.")
         )
     if value > spec.max_value:
         return f"Enter at most {plain_number(spec.max_value)}."
@@ -530,10 +536,14 @@ def items_from_payload(
     if not isinstance(raw_items, list):
         return free_tier, [], [*errors, FieldError(None, "items", "items must be a list.")]
     if len(raw_items) > MAX_ITEMS:
-        return free_tier, [], [
-            *errors,
-            FieldError(None, "items", f"At most {MAX_ITEMS} items in one estimate."),
-        ]
+        return (
+            free_tier,
+            [],
+            [
+                *errors,
+                FieldError(None, "items", f"At most {MAX_ITEMS} items in one estimate."),
+            ],
+        )
     items = []
     for index, raw in enumerate(raw_items):
         item, item_errors = _item_from_payload(catalog, raw, index)
@@ -554,7 +564,7 @@ def _item_from_payload(
     raw_usage = raw.get("usage", {})
     errors = []
     if not isinstance(service, str) or not service:
-        return None, [FieldError(index, "service", "Name a service, e.g. \"kms\".")]
+        return None, [FieldError(index, "service", 'Name a service, e.g. "kms".')]
     if not isinstance(region, str):
         errors.append(FieldError(index, "region", "region must be a string."))
         region = DEFAULT_REGION
@@ -573,5 +583,7 @@ def _item_from_payload(
             errors.append(FieldError(index, str(key), str(error)))
     item = Item(service=service, region=region, group=group, usage=usage)
     reported = {error.field for error in errors}
-    errors.extend(error for error in check_item(catalog, item, index) if error.field not in reported)
+    errors.extend(
+        error for error in check_item(catalog, item, index) if error.field not in reported
+    )
     return item, errors

@@ -132,10 +132,18 @@ def test_most_expensive_first():
 @pytest.mark.parametrize(
     ("usage", "field", "message"),
     [
-        ({"keys": 1, "key_rotations": 3}, "key_rotations", "At most 2 × customer managed keys (= 2)."),
+        (
+            {"keys": 1, "key_rotations": 3},
+            "key_rotations",
+            "At most 2 × customer managed keys (= 2).",
+        ),
         ({"keys": -1}, "keys", "Enter 0 or more."),
         ({"keys": Decimal("1e30")}, "keys", "Enter at most 1,000,000,000,000,000."),
-        ({"nonsense": 1}, "nonsense", "AWS Key Management Service (KMS) has no usage input 'nonsense'."),
+        (
+            {"nonsense": 1},
+            "nonsense",
+            "AWS Key Management Service (KMS) has no usage input 'nonsense'.",
+        ),
     ],
 )
 def test_kms_usage_errors(usage, field, message):
@@ -189,11 +197,21 @@ def test_parse_quantity_accepts_what_people_type():
 
 
 def test_region_specific_rate_replaces_the_all_regions_rate():
-    everywhere = pricing.RateSpec("keys", "Keys", ("keys",), Decimal(1), "keys", (Tier(Decimal(0), Decimal(1)),))
-    ireland = pricing.RateSpec(
-        "keys", "Keys", ("keys",), Decimal(1), "keys", (Tier(Decimal(0), Decimal(2)),), region="eu-west-1"
+    everywhere = pricing.RateSpec(
+        "keys", "Keys", ("keys",), Decimal(1), "keys", (Tier(Decimal(0), Decimal(1)),)
     )
-    service = pricing.ServiceSpec("kms", "KMS", (pricing.InputSpec("keys", "Keys", "keys"),), (everywhere, ireland))
+    ireland = pricing.RateSpec(
+        "keys",
+        "Keys",
+        ("keys",),
+        Decimal(1),
+        "keys",
+        (Tier(Decimal(0), Decimal(2)),),
+        region="eu-west-1",
+    )
+    service = pricing.ServiceSpec(
+        "kms", "KMS", (pricing.InputSpec("keys", "Keys", "keys"),), (everywhere, ireland)
+    )
     assert service.rates_for("eu-west-1") == (ireland,)
     assert service.rates_for("us-east-1") == (everywhere,)
     assert service.regions(("us-east-1", "eu-west-1")) == ("us-east-1", "eu-west-1")
@@ -236,11 +254,15 @@ def valid_usage(service: pricing.ServiceSpec, raw: dict[str, Decimal]) -> dict[s
 def priced_items(draw) -> Item:
     code = draw(st.sampled_from(sorted(CATALOG.services)))
     service = CATALOG.services[code]
-    raw = draw(st.fixed_dictionaries({}, optional={spec.key: QUANTITIES for spec in service.inputs}))
+    raw = draw(
+        st.fixed_dictionaries({}, optional={spec.key: QUANTITIES for spec in service.inputs})
+    )
     return Item(code, usage=valid_usage(service, raw))
 
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY_SETTINGS

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import pricing
-from .models import PriceBook
+from .. import pricing
+from ..models import PriceBook
 
 CURRENCY = "USD"
 

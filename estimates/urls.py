@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import editor
 
 app_name = "estimates"
 
-urlpatterns = []
+urlpatterns = [
+    path("", editor.estimate_new, name="new"),
+    path("preview", editor.estimate_preview, name="preview"),
+]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.test import override_settings
 
 from estimates import pricing
@@ -19,9 +20,17 @@ def load_data(name: str):
 
 @pytest.fixture(scope="session", autouse=True)
 def plain_http():
-    """Production settings redirect to HTTPS; the test client and live server speak HTTP."""
+    """Production settings redirect to HTTPS and want collected static files with a manifest;
+    the test client and live server speak HTTP and serve static files from the app folders."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES=storages,
     ):
         yield
 

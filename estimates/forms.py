@@ -1,0 +1,185 @@
+"""The editor's forms: one card per service, its fields built from the price book's inputs.
+
+The server is the judge of every number: the engine's own parser and checks turn letters,
+negatives and absurd numbers into a message beside the field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import pricing
+
+CARD_PREFIX = "card"
+MAX_GROUP_LENGTH = 100
+
+
+class QuantityField(forms.Field):
+    """A usage quantity: blank is zero; parsed and bounded by the engine's rules."""
+
+    def __init__(self, spec: pricing.InputSpec, **kwargs):
+        self.spec = spec
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", spec.label)
+        kwargs.setdefault("help_text", spec.help)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric" if spec.whole else "decimal",
+                    "autocomplete": "off",
+                    "data-usage-key": spec.key,
+                    "placeholder": "0",
+                    "size": 12,
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> Decimal:
+        try:
+            return pricing.parse_quantity(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def validate(self, value: Decimal) -> None:
+        message = pricing.check_quantity(self.spec, value)
+        if message:
+            raise ValidationError(message, code="out_of_range")
+
+
+class CardForm(forms.Form):
+    """One service in the estimate: its Region, an optional group, and its usage."""
+
+    service = forms.CharField(widget=forms.HiddenInput, max_length=50)
+    region = forms.ChoiceField(label="Region")
+    group = forms.CharField(
+        label="Group",
+        required=False,
+        max_length=MAX_GROUP_LENGTH,
+        help_text="Optional: prod, staging, a team…",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
+    )
+
+    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalog = catalog
+        code = self.data.get(self.add_prefix("service")) if self.is_bound else None
+        code = code or self.initial.get("service")
+        self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
+        regions = catalog.service_regions(code) if self.service_spec else catalog.regions
+        self.fields["region"].choices = [(r, f"{pricing.region_name(r)} ({r})") for r in regions]
+        self.fields["region"].initial = regions[0] if regions else pricing.DEFAULT_REGION
+        if self.service_spec:
+            for spec in self.service_spec.inputs:
+                self.fields[spec.key] = QuantityField(spec)
+                # Screen readers read the help and the message with the field.
+                auto_id = f"id_{self.add_prefix(spec.key)}"
+                self.fields[spec.key].widget.attrs["aria-describedby"] = (
+                    f"{auto_id}_helptext {auto_id}_error" if spec.help else f"{auto_id}_error"
+                )
+
+    def clean_service(self) -> str:
+        code = self.cleaned_data["service"]
+        if code not in self.catalog.services:
+            raise ValidationError("This service is not in the price book.")
+        return code
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.service_spec is None:
+            return cleaned
+        usage = self.usage()
+        for key, message in pricing.check_usage(self.service_spec, usage).items():
+            if key in self.fields and key not in self.errors:
+                self.add_error(key, message)
+        return cleaned
+
+    def usage(self) -> dict[str, Decimal]:
+        """The quantities that parsed, by usage key (fields with errors left out)."""
+        if self.service_spec is None:
+            return {}
+        return {
+            spec.key: self.cleaned_data[spec.key]
+            for spec in self.service_spec.inputs
+            if isinstance(self.cleaned_data.get(spec.key), Decimal)
+        }
+
+    def usage_fields(self) -> list[forms.BoundField]:
+        if self.service_spec is None:
+            return []
+        return [self[spec.key] for spec in self.service_spec.inputs]
+
+    def item(self) -> pricing.Item:
+        return pricing.Item(
+            service=self.cleaned_data["service"],
+            region=self.cleaned_data["region"],
+            group=self.cleaned_data.get("group", ""),
+            usage={key: value for key, value in self.usage().items() if value},
+        )
+
+
+class BaseCardFormSet(forms.BaseFormSet):
+    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+        self.catalog = catalog
+        super().__init__(*args, prefix=CARD_PREFIX, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        return {"catalog": self.catalog}
+
+    def items(self) -> list[pricing.Item]:
+        return [form.item() for form in self.forms]
+
+
+CardFormSet = forms.formset_factory(
+    CardForm,
+    formset=BaseCardFormSet,
+    extra=0,
+    max_num=pricing.MAX_ITEMS,
+    absolute_max=pricing.MAX_ITEMS,
+    validate_max=True,
+)
+
+
+class EstimateForm(forms.Form):
+    """The estimate as a whole: the free-tier switch and, to save it, a name."""
+
+    free_tier = forms.BooleanField(
+        label="Apply free tiers",
+        required=False,
+        help_text="Free allowances that never expire (e.g. 20,000 KMS requests a month).",
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 40}),
+    )
+    description = forms.CharField(
+        label="Description",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+    )
+    copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+def card_data(items: list[pricing.Item]) -> dict[str, str]:
+    """Form data for a formset holding these items (to prefill the editor)."""
+    data = {
+        f"{CARD_PREFIX}-TOTAL_FORMS": str(len(items)),
+        f"{CARD_PREFIX}-INITIAL_FORMS": "0",
+        f"{CARD_PREFIX}-MIN_NUM_FORMS": "0",
+        f"{CARD_PREFIX}-MAX_NUM_FORMS": str(pricing.MAX_ITEMS),
+    }
+    for index, item in enumerate(items):
+        prefix = f"{CARD_PREFIX}-{index}"
+        data[f"{prefix}-service"] = item.service
+        data[f"{prefix}-region"] = item.region
+        data[f"{prefix}-group"] = item.group
+        for key, value in item.usage.items():
+            data[f"{prefix}-{key}"] = pricing.decimal_text(value)
+    return data

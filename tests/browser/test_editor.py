@@ -1,0 +1,53 @@
+"""The estimator in a real browser: live totals through htmx, no navigation."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def open_editor(page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("#monthly-total")).to_have_text("$0.00")
+
+
+def test_kms_priced_live_then_free_tier_then_letters_then_removed(page, live_server):
+    open_editor(page, live_server)
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    page.locator('[data-add-service="kms"]').click()
+    card = page.locator('[data-service="kms"]')
+    expect(card).to_have_count(1)
+    card.locator('[data-usage-key="keys"]').fill("10")
+    card.locator('[data-usage-key="symmetric_requests"]').fill("2000000")
+    expect(page.locator("#monthly-total")).to_have_text("$15.94")
+    expect(card.locator(".formula").nth(1)).to_have_text(
+        "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"
+    )
+
+    page.get_by_label("Apply free tiers").uncheck()
+    expect(page.locator("#monthly-total")).to_have_text("$16.00")
+
+    keys = card.locator('[data-usage-key="keys"]')
+    keys.fill("ten")
+    expect(card.locator("#id_card-0-keys_error")).to_have_text("Enter a number.")
+    expect(page.locator("#totals")).to_contain_text("The totals wait for a fix")
+    expect(keys).to_have_value("ten")  # what the user typed is never overwritten
+
+    card.get_by_role("button", name="Remove AWS Key Management Service (KMS)").click()
+    expect(page.locator('[data-service="kms"]')).to_have_count(0)
+    expect(page.locator("#monthly-total")).to_have_text("$0.00")
+    assert navigations == []  # everything above happened without loading a page
+
+
+def test_focus_stays_in_the_field_while_totals_update(page, live_server):
+    open_editor(page, live_server)
+    page.locator('[data-add-service="secrets_manager"]').click()
+    secrets = page.locator('[data-service="secrets_manager"] [data-usage-key="secrets"]')
+    secrets.click()
+    page.keyboard.type("25")
+    expect(page.locator("#monthly-total")).to_have_text("$10.00")
+    page.keyboard.type("0")  # still typing in the same field after the swap
+    expect(page.locator("#monthly-total")).to_have_text("$100.00")
+    assert secrets.evaluate("element => element === document.activeElement")

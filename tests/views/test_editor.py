@@ -1,0 +1,212 @@
+"""The estimator page: full page, htmx fragments, the no-JS path, and messages beside fields."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from estimates.forms import card_data
+from estimates.pricing import Item, money
+
+HTMX = {"HX-Request": "true"}
+NEW = "/"
+PREVIEW = "/preview"
+
+
+def form_data(*cards: dict, free_tier: bool = True, **extra) -> dict:
+    items = [
+        Item(card["service"], card.get("region", "us-east-1"), card.get("group", ""), {})
+        for card in cards
+    ]
+    data = card_data(items)
+    for index, card in enumerate(cards):
+        for key, value in card.get("usage", {}).items():
+            data[f"card-{index}-{key}"] = value
+    if free_tier:
+        data["free_tier"] = "on"
+    return {**data, **extra}
+
+
+def monthly_total(html: str) -> str:
+    return re.search(r'id="monthly-total">([^<]*)<', html).group(1)
+
+
+def field_error(html: str, field_id: str) -> str:
+    return re.search(rf'id="{field_id}_error"[^>]*>([^<]*)<', html).group(1)
+
+
+KMS = {"service": "kms", "usage": {"keys": "10", "symmetric_requests": "2000000"}}
+
+
+@pytest.mark.django_db
+class TestEditorPage:
+    def test_get_shows_every_service_to_add_and_an_empty_estimate(self, client, price_book):
+        html = client.get(NEW).content.decode()
+        codes = re.findall(r'data-add-service="([a-z_]+)"', html)
+        assert codes == list(price_book.catalog().services)
+        assert len(codes) == 11
+        assert monthly_total(html) == "$0.00"
+        assert 'aria-live="polite"' in html
+        assert re.search(r'name="free_tier"[^>]*checked', html)
+        assert "<html" in html
+
+    def test_delete_is_not_allowed(self, client, price_book):
+        assert client.delete(NEW).status_code == 405
+        assert client.get(PREVIEW).status_code == 405
+
+    def test_add_without_javascript_renders_the_whole_page_with_the_card(self, client, price_book):
+        response = client.post(NEW, form_data(action="add:kms"))
+        html = response.content.decode()
+        assert "<html" in html
+        assert html.count('data-service="kms"') == 1
+        assert 'data-usage-key="keys"' in html
+        assert 'name="card-0-keys"' in html
+        assert "Keys are scoped per Region" in html  # the seed notes, where they help
+        assert "The first 20,000 symmetric requests a month are free." in html
+
+    def test_add_with_htmx_returns_the_editor_fragment_and_totals_out_of_band(
+        self, client, price_book
+    ):
+        html = client.post(NEW, form_data(KMS, action="add:waf"), headers=HTMX).content.decode()
+        assert "<html" not in html
+        assert html.startswith('\n<section id="editor"') or '<section id="editor"' in html[:200]
+        assert re.findall(r'data-service="(\w+)"', html) == ["kms", "waf"]
+        assert re.search(r'id="totals"[^>]*hx-swap-oob="true"', html)
+        assert monthly_total(html) == "$15.94"
+        assert 'value="2000000"' in html  # what was typed survives the re-render
+
+    def test_the_same_service_can_be_added_twice(self, client, price_book):
+        html = client.post(NEW, form_data(KMS, action="add:kms")).content.decode()
+        assert html.count('data-service="kms"') == 2
+
+    def test_remove_drops_the_card_and_renumbers_the_rest(self, client, price_book):
+        data = form_data(KMS, {"service": "waf", "usage": {"web_acls": "3"}}, action="remove:0")
+        html = client.post(NEW, data, headers=HTMX).content.decode()
+        assert re.findall(r'data-service="(\w+)"', html) == ["waf"]
+        assert 'name="card-0-web_acls" value="3"' in html
+        assert 'name="card-TOTAL_FORMS" value="1"' in html
+        assert monthly_total(html) == "$15.00"
+
+    def test_unknown_add_action_changes_nothing(self, client, price_book):
+        html = client.post(NEW, form_data(KMS, action="add:ec2")).content.decode()
+        assert re.findall(r'data-service="(\w+)"', html) == ["kms"]
+
+    def test_recalculate_without_javascript_prices_the_whole_page(self, client, price_book):
+        html = client.post(NEW, form_data(KMS, action="recalculate")).content.decode()
+        assert "<html" in html
+        assert monthly_total(html) == "$15.94"
+        assert "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94" in html
+
+    def test_free_tier_off_without_javascript(self, client, price_book):
+        html = client.post(NEW, form_data(KMS, free_tier=False)).content.decode()
+        assert monthly_total(html) == "$16.00"
+        assert not re.search(r'name="free_tier"[^>]*checked', html)
+
+
+@pytest.mark.django_db
+class TestPreview:
+    def test_fragment_has_totals_lines_and_no_inputs(self, client, price_book):
+        response = client.post(PREVIEW, form_data(KMS), headers=HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in html
+        assert "<input" not in html and "<select" not in html  # inputs are never swapped
+        assert html.lstrip().startswith('<section id="totals"')
+        assert monthly_total(html) == "$15.94"
+        assert re.search(r'id="card-0-result" hx-swap-oob="true"', html)
+        assert "10 × $1.00 = $10.00" in html
+        assert re.search(r'id="breakdown"[^>]*hx-swap-oob="true"', html)
+
+    @pytest.mark.parametrize(
+        ("usage", "field", "message"),
+        [
+            ({"keys": "ten"}, "keys", "Enter a number."),
+            ({"keys": "-3"}, "keys", "Enter 0 or more."),
+            ({"keys": "1e30"}, "keys", "Enter at most 1,000,000,000,000,000."),
+            (
+                {"keys": "1", "key_rotations": "3"},
+                "key_rotations",
+                "At most 2 × customer managed keys (= 2).",
+            ),
+        ],
+    )
+    def test_bad_input_gets_a_message_beside_the_field_and_totals_wait(
+        self, client, price_book, usage, field, message
+    ):
+        html = client.post(PREVIEW, form_data({"service": "kms", "usage": usage})).content.decode()
+        assert field_error(html, f"id_card-0-{field}") == message
+        assert monthly_total(html) == "—"
+        assert "The totals wait for a fix: 1 field needs attention." in html
+
+    def test_a_valid_card_keeps_its_subtotal_while_another_waits(self, client, price_book):
+        data = form_data(KMS, {"service": "secrets_manager", "usage": {"secrets": "abc"}})
+        html = client.post(PREVIEW, data).content.decode()
+        result = re.search(r'id="card-0-result".*?</div>', html, re.S).group(0)
+        assert "$15.94" in result
+        assert field_error(html, "id_card-1-secrets") == "Enter a number."
+
+    def test_cleared_errors_are_swapped_to_empty(self, client, price_book):
+        html = client.post(PREVIEW, form_data(KMS)).content.decode()
+        assert field_error(html, "id_card-0-keys") == ""
+
+    def test_forged_service_and_region_are_messages_not_errors(self, client, price_book):
+        data = form_data({"service": "ec2"}, {"service": "kms", "region": "mars-1"})
+        response = client.post(PREVIEW, data)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert field_error(html, "id_card-1-region").startswith("Select a valid choice.")
+        assert monthly_total(html) == "—"
+        page = client.post(NEW, data).content.decode()
+        assert "This service is not in the price book." in page
+
+    @pytest.mark.parametrize("total", ["abc", "", "1.5"])
+    def test_tampered_management_form_is_a_message(self, client, price_book, total):
+        data = {**form_data(KMS), "card-TOTAL_FORMS": total}
+        response = client.post(NEW, data)
+        assert response.status_code == 200
+        assert (
+            "ManagementForm data is missing or has been tampered with" in response.content.decode()
+        )
+
+    def test_at_most_200_cards(self, client, price_book):
+        data = form_data(*[{"service": "kms"}] * 201)
+        html = client.post(PREVIEW, data).content.decode()
+        assert monthly_total(html) == "—"
+        page = client.post(NEW, form_data(*[{"service": "kms"}] * 200, action="add:kms"))
+        assert page.content.decode().count('data-service="kms"') == 200
+
+    def test_every_figure_equals_the_api_for_a_realistic_setup(self, client, price_book):
+        cards = [
+            KMS,
+            {
+                "service": "waf",
+                "group": "edge",
+                "usage": {"web_acls": "2", "rules": "14", "requests": "50000000"},
+            },
+            {
+                "service": "guardduty",
+                "usage": {"cloudtrail_management_events": "20000000", "vpc_dns_log_gb": "800"},
+            },
+            {"service": "secrets_manager", "usage": {"secrets": "40", "api_calls": "3000000"}},
+            {"service": "macie", "usage": {"s3_buckets": "20", "data_inspected_gb": "10"}},
+        ]
+        html = client.post(PREVIEW, form_data(*cards)).content.decode()
+        body = {
+            "free_tier": True,
+            "items": [
+                {"service": c["service"], "group": c.get("group", ""), "usage": c["usage"]}
+                for c in cards
+            ],
+        }
+        api = client.post(
+            reverse("api:quote"), json.dumps(body), content_type="application/json"
+        ).json()
+        assert monthly_total(html) == money(Decimal(api["monthly_total"]))
+        assert api["monthly_total"] == "841.94"  # 15.94 + 54 + 730 + 31 + 11
+        for index, item in enumerate(api["items"]):
+            result = re.search(rf'id="card-{index}-result".*?</div>', html, re.S).group(0)
+            assert money(Decimal(item["monthly"])) in result
+            for line in item["lines"]:
+                assert line["formula"] in result

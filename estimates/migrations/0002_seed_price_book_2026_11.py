@@ -124,7 +124,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List (public test fixtures)",
-                "",
+                "KMS-Requests-Asymmetric-RSA_2048",
             ),
             (
                 "asymmetric_requests",
@@ -136,7 +136,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List (public test fixtures); Infracost tests",
-                "",
+                "KMS-Requests-Asymmetric",
             ),
             (
                 "ecc_key_pair_requests",
@@ -148,7 +148,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List (public test fixtures); Infracost tests",
-                "",
+                "KMS-Requests-GenerateDatakeyPair-ECC",
             ),
             (
                 "rsa_key_pair_requests",
@@ -160,7 +160,7 @@ SERVICES = [
                 0,
                 "B",
                 "Three AWS Price List captures",
-                "",
+                "KMS-Requests-GenerateDatakeyPair-RSA",
             ),
         ],
     },
@@ -263,7 +263,7 @@ SERVICES = [
                 0,
                 "D",
                 "Infracost tests",
-                "",
+                "PS-Param-Processed-Tier2",
             ),
             (
                 "higher_throughput",
@@ -275,7 +275,7 @@ SERVICES = [
                 0,
                 "A",
                 "AWS Systems Manager docs; Infracost tests",
-                "",
+                "PS-Param-Processed-Tier2",
             ),
         ],
     },
@@ -340,7 +340,7 @@ SERVICES = [
                 0,
                 "D",
                 "Infracost tests",
-                "",
+                "AWSSecretsManagerAPIRequest",
             ),
         ],
     },
@@ -467,7 +467,7 @@ SERVICES = [
                 0,
                 "A",
                 "AWS Private CA pricing page",
-                "",
+                "PaidPrivateCA",
             ),
             (
                 "short_lived_cas",
@@ -479,7 +479,7 @@ SERVICES = [
                 0,
                 "A",
                 "AWS Private CA pricing page",
-                "",
+                "ShortLivedCertificatePrivateCA",
             ),
             (
                 "private_certificates",
@@ -491,7 +491,7 @@ SERVICES = [
                 0,
                 "D",
                 "Infracost tests",
-                "",
+                "PrivateCertificatesIssued",
             ),
             (
                 "short_lived_certificates",
@@ -503,7 +503,7 @@ SERVICES = [
                 0,
                 "D",
                 "Infracost tests",
-                "",
+                "ShortLivedCertificatesIssued",
             ),
             (
                 "ocsp_requests",
@@ -627,7 +627,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List; AWS WAF cost guide",
-                "",
+                "RequestV2-Tier1",
             ),
             (
                 "extra_wcu_increments",
@@ -663,7 +663,7 @@ SERVICES = [
                 10_000_000,
                 "B",
                 "AWS Price List 2026-09",
-                "",
+                "AMR-BotControl-Request",
             ),
             (
                 "bot_control_targeted_requests",
@@ -675,7 +675,7 @@ SERVICES = [
                 1_000_000,
                 "B",
                 "AWS Price List 2026-09",
-                "",
+                "AMR-BotControl-Targeted-Request",
             ),
             (
                 "fraud_control_web_acls",
@@ -687,7 +687,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List 2026-09",
-                "",
+                "AMR-ATP",
             ),
             (
                 "fraud_control_requests",
@@ -705,7 +705,7 @@ SERVICES = [
                 10_000,
                 "B",
                 "AWS Price List 2026-09",
-                "",
+                "AMR-FraudControl-Request",
             ),
             (
                 "captcha_attempts",
@@ -947,7 +947,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List; Infracost tests",
-                "",
+                "PaidEventsAnalyzed",
             ),
             (
                 "vpc_dns_log_gb",
@@ -959,7 +959,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List; Infracost tests (above 10,000 GB not verified)",
-                "",
+                "PaidEventsAnalyzed-Bytes",
             ),
             (
                 "s3_data_events",
@@ -971,7 +971,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List; Infracost tests (above 5,000 M not verified)",
-                "",
+                "PaidS3DataEventsAnalyzed",
             ),
             (
                 "eks_audit_log_events",
@@ -983,7 +983,7 @@ SERVICES = [
                 0,
                 "B",
                 "AWS Price List (first 100 M; lower tiers above not verified)",
-                "",
+                "PaidKubernetesAuditLogsAnalyzed",
             ),
             (
                 "runtime_monitoring_vcpus",

@@ -6,10 +6,15 @@ draft, editing the draft and publishing that.
 
 from __future__ import annotations
 
+import random
+import time
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import OperationalError, connection, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from . import pricing
@@ -28,7 +33,27 @@ class PublishedPriceBookError(ValidationError):
         )
 
 
-class PriceBookQuerySet(models.QuerySet):
+class FrozenWhenPublishedQuerySet(models.QuerySet):
+    """Bulk update and delete refuse rows of a published book, as save() and delete() do."""
+
+    book_path = ""  # the lookup from this model to its PriceBook
+
+    def _published_books(self) -> models.QuerySet:
+        prefix = f"{self.book_path}__" if self.book_path else ""
+        return self.filter(**{f"{prefix}status": PriceBook.Status.PUBLISHED})
+
+    def update(self, **kwargs) -> int:
+        if self._published_books().exists():
+            raise PublishedPriceBookError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._published_books().exists():
+            raise PublishedPriceBookError()
+        return super().delete()
+
+
+class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
     def published(self) -> PriceBookQuerySet:
         return self.filter(status=PriceBook.Status.PUBLISHED)
 
@@ -193,6 +218,10 @@ class PriceBookPart(models.Model):
                 raise PublishedPriceBookError(stored.owning_book())
 
 
+class ServiceQuerySet(FrozenWhenPublishedQuerySet):
+    book_path = "price_book"
+
+
 class Service(PriceBookPart):
     price_book = models.ForeignKey(PriceBook, on_delete=models.CASCADE, related_name="services")
     code = models.SlugField(max_length=50)
@@ -202,6 +231,8 @@ class Service(PriceBookPart):
     free_tier_note = models.CharField(max_length=300, blank=True)
     aws_offer_code = models.CharField(max_length=100, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "code"]
@@ -227,6 +258,10 @@ class Service(PriceBookPart):
         )
 
 
+class UsageInputQuerySet(FrozenWhenPublishedQuerySet):
+    book_path = "service__price_book"
+
+
 class UsageInput(PriceBookPart):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="inputs")
     key = models.SlugField(max_length=60)
@@ -244,6 +279,8 @@ class UsageInput(PriceBookPart):
         max_length=60, blank=True, help_text="Above zero only when this other input is."
     )
     position = models.PositiveIntegerField(default=0)
+
+    objects = UsageInputQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -270,6 +307,10 @@ class UsageInput(PriceBookPart):
             at_most_factor=self.at_most_factor,
             requires_key=self.requires_key,
         )
+
+
+class RateQuerySet(FrozenWhenPublishedQuerySet):
+    book_path = "service__price_book"
 
 
 class Rate(PriceBookPart):
@@ -307,6 +348,8 @@ class Rate(PriceBookPart):
     )
     position = models.PositiveIntegerField(default=0)
 
+    objects = RateQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -343,12 +386,18 @@ class Rate(PriceBookPart):
         )
 
 
+class RateTierQuerySet(FrozenWhenPublishedQuerySet):
+    book_path = "rate__service__price_book"
+
+
 class RateTier(PriceBookPart):
     rate = models.ForeignKey(Rate, on_delete=models.CASCADE, related_name="tiers")
     start = models.DecimalField(
         default=Decimal(0), help_text="First unit of this band.", **QUANTITY_DIGITS
     )
     price = models.DecimalField(help_text="Price per the rate's units, in USD.", **PRICE_DIGITS)
+
+    objects = RateTierQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -359,3 +408,400 @@ class RateTier(PriceBookPart):
 
     def owning_book(self) -> PriceBook:
         return self.rate.service.price_book
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved estimates: immutable, shared by an unguessable link, pinned to the book that priced them
+
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2000
+# SQLite writers can collide ("database is locked"); a save is retried this many times.
+LOCKED_RETRIES = 40
+
+
+class ExactDecimalField(models.TextField):
+    """A Decimal stored as its exact text, so no database rounds it.
+
+    Django's DecimalField on SQLite keeps only 15 significant digits, and the engine's sums can
+    hold more; a snapshot that must equal the quote to the last digit is stored as text.
+    """
+
+    def from_db_value(self, value, expression, connection) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    def to_python(self, value) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            raise ValidationError("Enter a number.") from None
+
+    def get_prep_value(self, value) -> str | None:
+        value = self.to_python(value)
+        return None if value is None else format(value, "f")
+
+
+class SavedEstimateError(ValidationError):
+    """Raised on any attempt to change or delete a saved estimate or its items."""
+
+    def __init__(self):
+        super().__init__("A saved estimate never changes. Save a copy instead.")
+
+
+def _is_locked_error(error: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "locked" in str(error)
+
+
+def _check_text(field: str, value: object, max_length: int, *, multiline: bool) -> list:
+    """Field errors for a name or description: type, length, and characters no database takes."""
+    if not isinstance(value, str):
+        return [pricing.FieldError(None, field, f"{field} must be text.")]
+    errors = []
+    if len(value) > max_length:
+        errors.append(
+            pricing.FieldError(None, field, f"At most {max_length:,} characters, please.")
+        )
+    allowed = "\t\n\r" if multiline else ""
+    if any((ord(char) < 32 and char not in allowed) or ord(char) == 127 for char in value):
+        errors.append(pricing.FieldError(None, field, "Remove the control characters."))
+    elif not _storable(value):
+        errors.append(pricing.FieldError(None, field, "Remove the characters that are not text."))
+    return errors
+
+
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (UTF-8 cannot encode it)."""
+    return "\x00" not in text and not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+
+
+class EstimateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SavedEstimateError()
+
+    def delete(self):
+        raise SavedEstimateError()
+
+    def create_from_items(
+        self,
+        *,
+        name: str,
+        description: str = "",
+        price_book: PriceBook,
+        items: list[pricing.Item],
+        free_tier: bool = True,
+        copied_from: Estimate | None = None,
+    ) -> Estimate:
+        """Price the items with a published book and save them as one estimate, all or nothing.
+
+        Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
+        """
+        name = name.strip() if isinstance(name, str) else name
+        description = description.strip() if isinstance(description, str) else description
+        errors = _check_text("name", name, NAME_MAX_LENGTH, multiline=False)
+        errors += _check_text("description", description, DESCRIPTION_MAX_LENGTH, multiline=True)
+        if not errors and not name:
+            errors.append(pricing.FieldError(None, "name", "Name the estimate."))
+        if not price_book.stored_is_published():
+            errors.append(
+                pricing.FieldError(None, "price_book", "Only a published price book can be used.")
+            )
+        if len(items) > pricing.MAX_ITEMS:
+            errors.append(
+                pricing.FieldError(
+                    None, "items", f"At most {pricing.MAX_ITEMS} items in one estimate."
+                )
+            )
+        errors += [
+            pricing.FieldError(index, "group", "Remove the characters that are not text.")
+            for index, item in enumerate(items)
+            if not _storable(item.group)
+        ]
+        if errors:
+            raise pricing.PricingError(errors)
+        priced = pricing.quote(price_book.catalog(), items, free_tier)
+        for attempt in range(LOCKED_RETRIES + 1):
+            try:
+                return self._insert(
+                    name, description, price_book, items, free_tier, copied_from, priced
+                )
+            except OperationalError as error:
+                # Retrying inside someone else's transaction would act on a broken one.
+                if (
+                    not _is_locked_error(error)
+                    or connection.in_atomic_block
+                    or attempt == LOCKED_RETRIES
+                ):
+                    raise
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+        raise AssertionError("unreachable")
+
+    def _insert(
+        self,
+        name: str,
+        description: str,
+        price_book: PriceBook,
+        items: list[pricing.Item],
+        free_tier: bool,
+        copied_from: Estimate | None,
+        priced: pricing.Quote,
+    ) -> Estimate:
+        with transaction.atomic():
+            estimate = Estimate(
+                name=name,
+                description=description,
+                price_book=price_book,
+                free_tier=free_tier,
+                copied_from=copied_from,
+                monthly_total=priced.monthly_total,
+                upfront_total=priced.upfront_total,
+                first_12_months_total=priced.first_12_months_total,
+            )
+            estimate.save(force_insert=True)
+            EstimateItem.objects.bulk_create(
+                EstimateItem(
+                    estimate=estimate,
+                    position=position,
+                    service=item.service,
+                    region=item.region,
+                    group=item.group,
+                    usage={key: format(value, "f") for key, value in item.usage.items()},
+                )
+                for position, item in enumerate(items)
+            )
+        return estimate
+
+
+@dataclass(frozen=True)
+class MovedLine:
+    """One cost line whose cost is not what it was when the estimate was saved."""
+
+    item_index: int
+    service: str
+    service_name: str
+    region: str
+    group: str
+    usage_key: str
+    label: str
+    billing: str
+    then: Decimal
+    now: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.now - self.then
+
+
+@dataclass(frozen=True)
+class PriceMovement:
+    """A saved estimate priced again with another book: the totals then and now, what moved.
+
+    `now` is None when the items cannot be priced with that book; `errors` says why.
+    """
+
+    book: PriceBook
+    then: pricing.Quote
+    now: pricing.Quote | None
+    lines: tuple[MovedLine, ...]
+    errors: tuple[pricing.FieldError, ...] = ()
+
+    @property
+    def can_reprice(self) -> bool:
+        return self.now is not None
+
+    @property
+    def changed(self) -> bool:
+        """Whether any figure differs (or the estimate cannot be priced any more)."""
+        if self.now is None:
+            return True
+        return bool(self.lines) or (
+            self.now.monthly_total != self.then.monthly_total
+            or self.now.upfront_total != self.then.upfront_total
+        )
+
+
+class Estimate(models.Model):
+    """A saved estimate. It never changes: a copy is a new estimate that records its origin."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    price_book = models.ForeignKey(PriceBook, on_delete=models.PROTECT, related_name="estimates")
+    free_tier = models.BooleanField(default=True)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The totals as they were quoted at save time, exact (display rounds them, never storage).
+    monthly_total = ExactDecimalField()
+    upfront_total = ExactDecimalField()
+    first_12_months_total = ExactDecimalField()
+
+    objects = EstimateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise SavedEstimateError()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("saved:detail", args=[self.public_id])
+
+    def delete(self, *args, **kwargs):
+        raise SavedEstimateError()
+
+    def get_csv_url(self) -> str:
+        return reverse("saved:csv", args=[self.public_id])
+
+    def get_json_url(self) -> str:
+        return reverse("api:estimate", args=[self.public_id])
+
+    def items_for_engine(self) -> list[pricing.Item]:
+        """The saved cards as the engine's items, in the order they were saved."""
+        return [item.as_item() for item in self.items.order_by("position")]
+
+    def as_payload(self) -> dict:
+        """The estimate as a quote body (plus name and description), to prefill a copy."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "free_tier": self.free_tier,
+            "items": [
+                {
+                    "service": item.service,
+                    "region": item.region,
+                    "group": item.group,
+                    "usage": dict(item.usage),
+                }
+                for item in self.items.order_by("position")
+            ],
+        }
+
+    def quote(self) -> pricing.Quote:
+        """The estimate priced with its pinned price book: the figures it was saved with."""
+        return pricing.quote(self.price_book.catalog(), self.items_for_engine(), self.free_tier)
+
+    def lineage(self, limit: int = 50) -> list[Estimate]:
+        """The estimates this one was copied from, nearest first."""
+        ancestors: list[Estimate] = []
+        seen = {self.pk}
+        current = self.copied_from
+        while current is not None and current.pk not in seen and len(ancestors) < limit:
+            ancestors.append(current)
+            seen.add(current.pk)
+            current = current.copied_from
+        return ancestors
+
+    def compare_with(self, book: PriceBook) -> PriceMovement:
+        """Price the saved items again with `book` and list the lines whose cost moved."""
+        then = self.quote()
+        try:
+            now = pricing.quote(book.catalog(), self.items_for_engine(), self.free_tier)
+        except pricing.PricingError as error:
+            return PriceMovement(
+                book=book, then=then, now=None, lines=(), errors=tuple(error.errors)
+            )
+        then_lines = _lines_by_key(then)
+        now_lines = _lines_by_key(now)
+        moved = []
+        for key in [*then_lines, *(key for key in now_lines if key not in then_lines)]:
+            item_quote, old = then_lines.get(key, (None, None))
+            new_item_quote, new = now_lines.get(key, (None, None))
+            old_cost = old.cost if old else pricing.ZERO
+            new_cost = new.cost if new else pricing.ZERO
+            if old_cost == new_cost and (old is None or new is None or old.billing == new.billing):
+                continue
+            shown = item_quote or new_item_quote
+            line = old or new
+            moved.append(
+                MovedLine(
+                    item_index=key[0],
+                    service=shown.item.service,
+                    service_name=shown.service_name,
+                    region=shown.item.region,
+                    group=shown.item.group,
+                    usage_key=key[1],
+                    label=line.label,
+                    billing=(new or old).billing,
+                    then=old_cost,
+                    now=new_cost,
+                )
+            )
+        return PriceMovement(book=book, then=then, now=now, lines=tuple(moved))
+
+    def price_movement(self) -> PriceMovement | None:
+        """How the current price book would price this estimate, or None if it is the pinned one."""
+        current = PriceBook.objects.current()
+        if current is None or current.pk == self.price_book_id:
+            return None
+        return self.compare_with(current)
+
+    def reprice(self, book: PriceBook | None = None) -> Estimate:
+        """A new copy priced with `book` (the current one by default); this estimate stays."""
+        book = book or PriceBook.objects.current()
+        if book is None:
+            raise pricing.PricingError(
+                [pricing.FieldError(None, "price_book", "No price book is published yet.")]
+            )
+        return Estimate.objects.create_from_items(
+            name=self.name,
+            description=self.description,
+            price_book=book,
+            items=self.items_for_engine(),
+            free_tier=self.free_tier,
+            copied_from=self,
+        )
+
+
+def _lines_by_key(
+    priced: pricing.Quote,
+) -> dict[tuple[int, str], tuple[pricing.ItemQuote, pricing.Line]]:
+    return {
+        (index, line.usage_key): (item_quote, line)
+        for index, item_quote in enumerate(priced.items)
+        for line in item_quote.lines
+    }
+
+
+class EstimateItem(models.Model):
+    """One card of a saved estimate: a service in a Region, its group and its usage."""
+
+    estimate = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    service = models.SlugField(max_length=50)
+    region = models.CharField(max_length=30)
+    group = models.CharField(max_length=100, blank=True)
+    # Usage key → the exact quantity as decimal text ("2000000", "0.5"): JSON has no Decimal.
+    usage = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["estimate", "position"], name="unique_position_per_estimate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} [{self.region}]"
+
+    def save(self, *args, **kwargs) -> None:
+        # Items are written once, with their estimate, by Estimate.objects.create_from_items.
+        raise SavedEstimateError()
+
+    def delete(self, *args, **kwargs):
+        raise SavedEstimateError()
+
+    def as_item(self) -> pricing.Item:
+        return pricing.Item(
+            service=self.service,
+            region=self.region,
+            group=self.group,
+            usage={key: Decimal(value) for key, value in self.usage.items()},
+        )

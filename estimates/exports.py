@@ -1,0 +1,110 @@
+"""CSV export: a pure writer over a file-like object, wrapped by a thin view.
+
+Layout: summary rows (`field,value`), one empty row, then a header row and one row per cost
+line. Money has two decimals, rounded half-up from the exact sums like every page shows it.
+`unit_price` is the price of one `unit` (the book's "$0.03 per 10,000 requests" is 0.000003 per
+request), so quantity × unit_price is the cost before free units and tiers; `formula` shows
+the working. Text cells a spreadsheet would run as a formula are neutralised with a leading `'`.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import TYPE_CHECKING, TextIO
+
+from . import pricing
+
+if TYPE_CHECKING:
+    from .models import Estimate
+
+CURRENCY = "USD"
+COLUMNS = (
+    "group",
+    "service",
+    "region",
+    "usage_key",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "monthly",
+    "first_12_months",
+    "formula",
+)
+# Leading characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell no spreadsheet runs: `'=HYPERLINK(…)` for `=HYPERLINK(…)`."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def money_cell(amount: Decimal) -> str:
+    return f"{pricing.cents(amount):f}"
+
+
+def unit_price_cell(line: pricing.Line) -> str:
+    return pricing.decimal_text(line.unit_price / line.per_units)
+
+
+def write_quote_csv(
+    out: TextIO,
+    quote: pricing.Quote,
+    catalog: pricing.Catalog,
+    *,
+    name: str = "",
+    description: str = "",
+    extra_summary: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """Write a quote as CSV (RFC 4180: minimal quoting, CRLF line endings) to `out`."""
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    summary = [
+        ("name", neutralise(name)),
+        ("description", neutralise(description)),
+        *extra_summary,
+        ("monthly", money_cell(quote.monthly_total)),
+        ("upfront", money_cell(quote.upfront_total)),
+        ("first_12_months", money_cell(quote.first_12_months_total)),
+        ("currency", CURRENCY),
+        ("price_book", neutralise(catalog.book_name)),
+        ("price_book_date", catalog.effective_date),
+        ("free_tier", "on" if quote.free_tier else "off"),
+    ]
+    writer.writerows(summary)
+    writer.writerow([])
+    writer.writerow(COLUMNS)
+    for item_quote in quote.items:
+        item = item_quote.item
+        for line in item_quote.lines:
+            writer.writerow(
+                [
+                    neutralise(item.group),
+                    neutralise(item.service),
+                    neutralise(item.region),
+                    neutralise(line.usage_key),
+                    neutralise(line.label),
+                    pricing.decimal_text(line.quantity),
+                    neutralise(line.unit),
+                    unit_price_cell(line),
+                    money_cell(line.monthly),
+                    money_cell(line.first_12_months),
+                    neutralise(line.formula),
+                ]
+            )
+
+
+def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
+    """Write a saved estimate, priced with its pinned book, as CSV to `out`."""
+    write_quote_csv(
+        out,
+        estimate.quote(),
+        estimate.price_book.catalog(),
+        name=estimate.name,
+        description=estimate.description,
+        extra_summary=(
+            ("id", str(estimate.public_id)),
+            ("saved_at", estimate.created_at.isoformat()),
+        ),
+    )

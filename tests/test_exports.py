@@ -1,0 +1,270 @@
+"""The CSV writer: summary first, then one row per cost line, inert in any spreadsheet."""
+
+import csv
+import io
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from estimates import exports, pricing
+from estimates.models import Estimate
+
+D = Decimal
+BOOK = "AWS list prices, US East (N. Virginia), 2026-11"
+HEADER = [
+    "group",
+    "service",
+    "region",
+    "usage_key",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "monthly",
+    "first_12_months",
+    "formula",
+]
+ITEMS = [
+    pricing.Item(
+        service="kms",
+        region="us-east-1",
+        group="prod",
+        usage={"keys": D(10), "symmetric_requests": D(2_000_000)},
+    ),
+    pricing.Item(service="waf", usage={"requests": D(5_000_000), "extra_wcu_increments": D(2)}),
+    pricing.Item(service="private_ca", usage={"private_certificates": D(1500)}),
+]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def write(quote, catalog, **options) -> str:
+    out = io.StringIO()
+    exports.write_quote_csv(out, quote, catalog, **options)
+    return out.getvalue()
+
+
+def parse(text: str) -> tuple[dict[str, str], list[str], list[list[str]]]:
+    """(summary, header, line rows) from the CSV text."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    blank = rows.index([])
+    summary = dict(rows[:blank])
+    assert all(len(row) == 2 for row in rows[:blank])
+    return summary, rows[blank + 1], rows[blank + 2 :]
+
+
+class TestLayout:
+    def test_summary_then_header_then_a_row_per_line(self, catalog):
+        quote = pricing.quote(catalog, ITEMS)
+
+        summary, header, rows = parse(write(quote, catalog, name="Shop", description="Q3"))
+
+        assert summary == {
+            "name": "Shop",
+            "description": "Q3",
+            "monthly": "945.94",
+            "upfront": "0.00",
+            "first_12_months": "11351.28",
+            "currency": "USD",
+            "price_book": BOOK,
+            "price_book_date": "2026-11-01",
+            "free_tier": "on",
+        }
+        assert header == HEADER
+        assert rows == [
+            [
+                "prod",
+                "kms",
+                "us-east-1",
+                "keys",
+                "Customer managed keys",
+                "10",
+                "key-months",
+                "1",
+                "10.00",
+                "120.00",
+                "10 × $1.00 = $10.00",
+            ],
+            [
+                "prod",
+                "kms",
+                "us-east-1",
+                "symmetric_requests",
+                "Symmetric requests",
+                "2000000",
+                "requests",
+                "0.000003",
+                "5.94",
+                "71.28",
+                "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94",
+            ],
+            [
+                "",
+                "waf",
+                "us-east-1",
+                "requests",
+                "Web requests",
+                "5000000",
+                "requests",
+                "0.0000006",
+                "3.00",
+                "36.00",
+                "5,000,000 ÷ 1,000,000 × $0.60 = $3.00",
+            ],
+            [
+                "",
+                "waf",
+                "us-east-1",
+                "extra_wcu_increments",
+                "Requests × extra WCU steps",
+                "10000000",
+                "request-steps",
+                "0.0000002",
+                "2.00",
+                "24.00",
+                "5,000,000 × 2 ÷ 1,000,000 × $0.20 = $2.00",
+            ],
+            [
+                "",
+                "private_ca",
+                "us-east-1",
+                "private_certificates",
+                "Certificates from general-purpose CAs",
+                "1500",
+                "certificates",
+                "0.75",
+                "925.00",
+                "11100.00",
+                "1,000 × $0.75 + (1,500 − 1,000) × $0.35 = $925.00",
+            ],
+        ]
+
+    def test_rfc_4180_quoting_and_crlf_line_endings(self, catalog):
+        quote = pricing.quote(catalog, ITEMS[:1])
+
+        text = write(quote, catalog, name='Keys, "prod"', description="two\nlines")
+
+        assert text.startswith(
+            'name,"Keys, ""prod"""\r\ndescription,"two\nlines"\r\nmonthly,15.94\r\n'
+        )
+        assert f'price_book,"{BOOK}"\r\n' in text
+        assert "\r\n\r\ngroup,service,region,usage_key," in text
+        assert text.endswith('"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"\r\n')
+        assert text.count("\n") == text.count("\r\n") + 1  # the one inside the description
+
+    def test_free_tier_off_is_said_and_charged(self, catalog):
+        quote = pricing.quote(catalog, ITEMS[:1], free_tier=False)
+
+        summary, _, rows = parse(write(quote, catalog))
+
+        assert (summary["free_tier"], summary["monthly"]) == ("off", "16.00")
+        assert rows[1][8] == "6.00"
+
+    def test_upfront_lines_count_once_in_the_first_12_months(self, catalog):
+        waf = catalog.services["waf"]
+        rates = tuple(
+            replace(rate, billing=pricing.UPFRONT) if rate.code == "web_acls" else rate
+            for rate in waf.rates
+        )
+        upfront_catalog = replace(
+            catalog, services={**catalog.services, "waf": replace(waf, rates=rates)}
+        )
+        items = [pricing.Item(service="waf", usage={"web_acls": D(3), "rules": D(4)})]
+
+        summary, _, rows = parse(write(pricing.quote(upfront_catalog, items), upfront_catalog))
+
+        assert [summary[key] for key in ("monthly", "upfront", "first_12_months")] == [
+            "4.00",
+            "15.00",
+            "63.00",
+        ]
+        assert [(row[3], row[8], row[9]) for row in rows] == [
+            ("web_acls", "0.00", "15.00"),
+            ("rules", "4.00", "48.00"),
+        ]
+
+    def test_money_is_rounded_half_up_only_for_display(self, catalog):
+        # 15,000 RSA 2048 requests: 1.5 × $0.03 = $0.045 → 0.05; twelve of them 0.54.
+        items = [pricing.Item(service="kms", usage={"rsa_2048_requests": D(15_000)})]
+
+        summary, _, rows = parse(write(pricing.quote(catalog, items), catalog))
+
+        assert (summary["monthly"], summary["first_12_months"]) == ("0.05", "0.54")
+        assert (rows[0][7], rows[0][8], rows[0][9]) == ("0.000003", "0.05", "0.54")
+
+    def test_an_empty_estimate_has_a_summary_and_a_header(self, catalog):
+        summary, header, rows = parse(write(pricing.quote(catalog, []), catalog, name="Empty"))
+
+        assert summary["monthly"] == "0.00"
+        assert header == HEADER
+        assert rows == []
+
+
+class TestNeutralised:
+    @pytest.mark.parametrize("text", DANGEROUS)
+    def test_formula_starts_are_prefixed_with_a_quote(self, text):
+        assert exports.neutralise(text) == "'" + text
+
+    @pytest.mark.parametrize("text", ["Prod", "", "1,000", "'quoted", "<script>", " =x", "a=b"])
+    def test_other_text_is_left_alone(self, text):
+        assert exports.neutralise(text) == text
+
+    @pytest.mark.parametrize("text", DANGEROUS)
+    def test_in_name_description_and_group(self, catalog, text):
+        items = [pricing.Item(service="kms", group=text, usage={"keys": D(1)})]
+
+        summary, _, rows = parse(
+            write(pricing.quote(catalog, items), catalog, name=text, description=text)
+        )
+
+        assert summary["name"] == "'" + text
+        assert summary["description"] == "'" + text
+        assert rows[0][0] == "'" + text
+        # Figures are never prefixed: they are the engine's and always start with a digit.
+        assert rows[0][5:10] == ["1", "key-months", "1", "1.00", "12.00"]
+
+    def test_hyperlink_name_is_one_inert_cell(self, catalog):
+        text = write(pricing.quote(catalog, []), catalog, name='=HYPERLINK("http://x")')
+
+        assert text.startswith('name,"\'=HYPERLINK(""http://x"")"\r\n')
+
+    def test_script_tags_come_back_verbatim_as_text(self, catalog):
+        items = [pricing.Item(service="kms", group="<b>g</b>", usage={"keys": D(1)})]
+
+        summary, _, rows = parse(
+            write(pricing.quote(catalog, items), catalog, name="<script>alert(1)</script>")
+        )
+
+        assert summary["name"] == "<script>alert(1)</script>"
+        assert rows[0][0] == "<b>g</b>"
+
+
+class TestSavedEstimate:
+    def test_writes_the_estimate_with_its_id_and_pinned_book(self, price_book):
+        estimate = Estimate.objects.create_from_items(
+            name="=cmd|' /C calc'!A0",
+            description="@risk",
+            price_book=price_book,
+            items=ITEMS[:1],
+            free_tier=True,
+        )
+        out = io.StringIO()
+
+        exports.write_estimate_csv(estimate, out)
+
+        summary, header, rows = parse(out.getvalue())
+        assert summary == {
+            "name": "'=cmd|' /C calc'!A0",
+            "description": "'@risk",
+            "id": str(estimate.public_id),
+            "saved_at": estimate.created_at.isoformat(),
+            "monthly": "15.94",
+            "upfront": "0.00",
+            "first_12_months": "191.28",
+            "currency": "USD",
+            "price_book": BOOK,
+            "price_book_date": "2026-11-01",
+            "free_tier": "on",
+        }
+        assert header == HEADER
+        assert [row[3] for row in rows] == ["keys", "symmetric_requests"]

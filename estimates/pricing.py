@@ -22,6 +22,7 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 MAX_QUANTITY = Decimal(10) ** 15
 MAX_ITEMS = 200
+MAX_DECIMAL_PLACES = 10
 ALL_REGIONS = "*"
 DEFAULT_REGION = "us-east-1"
 MONTHLY = "monthly"
@@ -158,6 +159,13 @@ class Catalog:
         return self.services[code].regions(self.regions)
 
 
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """A sum that never rounds, however large the quantities the inputs allow."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        return sum(amounts, ZERO)
+
+
 # ---------------------------------------------------------------------------------------------
 # What an estimate holds, and what it costs
 
@@ -213,7 +221,7 @@ class Line:
 
     @property
     def first_12_months(self) -> Decimal:
-        return self.upfront + 12 * self.monthly
+        return exact_sum([self.upfront, 12 * self.monthly])
 
     @property
     def unverified(self) -> bool:
@@ -228,11 +236,11 @@ class ItemQuote:
 
     @property
     def monthly(self) -> Decimal:
-        return sum((line.monthly for line in self.lines), ZERO)
+        return exact_sum(line.monthly for line in self.lines)
 
     @property
     def upfront(self) -> Decimal:
-        return sum((line.upfront for line in self.lines), ZERO)
+        return exact_sum(line.upfront for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -242,15 +250,15 @@ class Quote:
 
     @property
     def monthly_total(self) -> Decimal:
-        return sum((item.monthly for item in self.items), ZERO)
+        return exact_sum(item.monthly for item in self.items)
 
     @property
     def upfront_total(self) -> Decimal:
-        return sum((item.upfront for item in self.items), ZERO)
+        return exact_sum(item.upfront for item in self.items)
 
     @property
     def first_12_months_total(self) -> Decimal:
-        return self.upfront_total + 12 * self.monthly_total
+        return exact_sum([self.upfront_total, 12 * self.monthly_total])
 
     def by_service(self) -> list[tuple[str, str, Decimal]]:
         """(code, name, monthly) per service, most expensive first."""
@@ -292,7 +300,9 @@ class PricingError(ValueError):
 
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents, for display and export only."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = PRECISION
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def money(amount: Decimal) -> str:
@@ -451,6 +461,8 @@ def parse_quantity(raw: object) -> Decimal:
         raise ValueError("Enter a number.")
     if not value.is_finite():
         raise ValueError("Enter a number.")
+    if value.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(f"Use at most {MAX_DECIMAL_PLACES} decimal places.")
     return value
 
 

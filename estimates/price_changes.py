@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .pricing import ALL_REGIONS, DEFAULT_REGION, Catalog, RateSpec, plain_number, price_text
+from .pricing import (
+    ALL_REGIONS,
+    DEFAULT_REGION,
+    Catalog,
+    RateSpec,
+    plain_number,
+    price_text,
+    region_name,
+)
 
 ADDED = "added"
 REMOVED = "removed"
@@ -36,6 +44,22 @@ class TierChange:
         if not self.old_price or self.new_price is None:
             return None
         return (self.new_price - self.old_price) * 100 / self.old_price
+
+    @property
+    def start_text(self) -> str:
+        return plain_number(self.start)
+
+    @property
+    def old_price_text(self) -> str:
+        return "none" if self.old_price is None else price_text(self.old_price)
+
+    @property
+    def new_price_text(self) -> str:
+        return "none" if self.new_price is None else price_text(self.new_price)
+
+    @property
+    def percent_text(self) -> str:
+        return percent_text(self.percent)
 
 
 @dataclass(frozen=True)
@@ -69,6 +93,31 @@ class RateChange:
     def spec(self) -> RateSpec:
         """The rate as it is now, or as it was when it was removed."""
         return self.new or self.old  # type: ignore[return-value]
+
+    @property
+    def key(self) -> str:
+        """`kms.symmetric_requests.us-east-1`."""
+        return f"{self.service}.{self.rate}.{self.region}"
+
+    @property
+    def region_name(self) -> str:
+        return "All Regions" if self.region == ALL_REGIONS else region_name(self.region)
+
+    @property
+    def per_text(self) -> str:
+        return per_text(self.spec)
+
+    @property
+    def rate_text(self) -> str:
+        return rate_text(self.spec)
+
+    @property
+    def old_free_text(self) -> str:
+        return plain_number(self.old.free_units) if self.old else ""
+
+    @property
+    def new_free_text(self) -> str:
+        return plain_number(self.new.free_units) if self.new else ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import prices
 
 app_name = "prices"
 
-urlpatterns = []
+urlpatterns = [
+    path("", prices.price_books, name="index"),
+    path("compare/<int:old_id>/<int:new_id>/", prices.price_book_compare, name="compare"),
+]

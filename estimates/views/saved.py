@@ -1,0 +1,86 @@
+"""Saved estimates: the shared page, its CSV, and repricing into a new copy."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import pricing, ratelimit
+from ..exports import write_estimate_csv
+from ..models import Estimate
+
+
+def load_estimate(public_id: UUID) -> Estimate:
+    """The estimate with this public id, or a 404."""
+    return get_object_or_404(
+        Estimate.objects.select_related("price_book", "copied_from"), public_id=public_id
+    )
+
+
+def rate_limited_page(request: HttpRequest, decision: ratelimit.Decision) -> HttpResponse:
+    """The 429 page for a client that saved too often, with Retry-After."""
+    response = render(
+        request,
+        "429.html",
+        {"limit": decision.limit, "retry_after": decision.retry_after},
+        status=429,
+    )
+    response["Retry-After"] = str(decision.retry_after)
+    return response
+
+
+def render_detail(
+    request: HttpRequest,
+    estimate: Estimate,
+    status: int = 200,
+    reprice_errors: list[pricing.FieldError] | None = None,
+) -> HttpResponse:
+    context = {
+        "estimate": estimate,
+        "quote": estimate.quote(),
+        "lineage": estimate.lineage(),
+        "movement": estimate.price_movement(),
+        "reprice_errors": reprice_errors or [],
+    }
+    return render(request, "estimates/detail.html", context, status=status)
+
+
+@require_GET
+def estimate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A saved estimate as it was saved, and what the current price book would change."""
+    return render_detail(request, load_estimate(public_id))
+
+
+@require_GET
+def estimate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A saved estimate as a CSV download (UTF-8 with a BOM, so Excel reads it as UTF-8)."""
+    estimate = load_estimate(public_id)
+    filename = f"costcalc-{slugify(estimate.name)[:60] or 'estimate'}-{str(public_id)[:8]}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+    response.write("\ufeff")
+    write_estimate_csv(estimate, response)
+    return response
+
+
+@require_POST
+def estimate_reprice(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Save a copy priced with the current book and open it; the original stays as it was."""
+    estimate = load_estimate(public_id)
+    if estimate.price_movement() is None:
+        return redirect(estimate)
+    decision = ratelimit.hit_save(request)
+    if not decision.allowed:
+        return rate_limited_page(request, decision)
+    try:
+        copy = estimate.reprice()
+    except pricing.PricingError as error:
+        return render_detail(request, estimate, status=409, reprice_errors=error.errors)
+    return redirect(copy)

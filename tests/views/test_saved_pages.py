@@ -84,6 +84,7 @@ class TestDetail:
         assertContains(response, "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94")
         assertContains(response, f'href="/e/{estimate.public_id}/export.csv"')
         assertContains(response, f'href="/api/v1/estimates/{estimate.public_id}"')
+        assertContains(response, f'href="/?copy={estimate.public_id}">Edit a copy</a>')
         assertNotContains(response, "prices-changed")
         assertNotContains(response, "Copied from")
 

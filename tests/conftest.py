@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 
 from estimates import pricing
@@ -33,6 +34,14 @@ def plain_http():
         STORAGES=storages,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import pricing
+from .. import pricing, ratelimit
 from ..forms import CARD_PREFIX, CardFormSet, EstimateForm, card_data
-from ..models import PriceBook
+from ..models import Estimate, PriceBook
+from .saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
 
@@ -108,11 +110,29 @@ def apply_action(catalog: pricing.Catalog, data: QueryDict, action: str) -> Quer
     return data
 
 
-def initial_data(catalog: pricing.Catalog) -> QueryDict:
+def initial_data(request: HttpRequest) -> QueryDict:
+    """A new estimate, or a copy of a saved one when the link asks for it (`?copy=<id>`)."""
     data = QueryDict(mutable=True)
     data.update(card_data([]))
     data["free_tier"] = "on"
+    source = copy_source(request.GET.get("copy", ""))
+    if source is not None:
+        data.update(card_data(source.items_for_engine()))
+        data["free_tier"] = "on" if source.free_tier else ""
+        data["name"] = f"Copy of {source.name}"[:200]
+        data["description"] = source.description
+        data["copied_from"] = str(source.public_id)
     return data
+
+
+def copy_source(public_id: str) -> Estimate | None:
+    """The saved estimate a copy starts from; a forged id starts a fresh estimate."""
+    if not public_id:
+        return None
+    try:
+        return Estimate.objects.filter(public_id=public_id).first()
+    except ValidationError:
+        return None
 
 
 def editor_context(editor: Editor, **extra) -> dict:
@@ -136,13 +156,45 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
     if book is None:
         return no_price_book(request)
     catalog = book.catalog()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "GET":
-        data = initial_data(catalog)
+        data = initial_data(request)
     else:
-        data = apply_action(catalog, request.POST, request.POST.get("action", ""))
+        data = apply_action(catalog, request.POST, action)
     editor = build_editor(catalog, data)
+    if action == "save":
+        return save_estimate(request, book, editor)
     template = TEMPLATE + "#editor_swap" if request.htmx else TEMPLATE
     return render(request, template, editor_context(editor, price_book=book))
+
+
+def save_estimate(request: HttpRequest, book: PriceBook, editor: Editor) -> HttpResponse:
+    """Save a valid estimate and go to its link; otherwise show the page with the messages."""
+    form = editor.estimate_form
+    if editor.quote is not None and form.is_valid():
+        if not form.cleaned_data["name"].strip():
+            form.add_error("name", "Name the estimate to save it.")
+        else:
+            decision = ratelimit.hit_save(request)
+            if not decision.allowed:
+                return rate_limited_page(request, decision)
+            try:
+                estimate = Estimate.objects.create_from_items(
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    price_book=book,
+                    items=editor.formset.items(),
+                    free_tier=editor.quote.free_tier,
+                    copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
+                )
+            except pricing.PricingError as error:
+                for field_error in error.errors:
+                    field = field_error.field if field_error.field in form.fields else None
+                    form.add_error(field, field_error.message)
+            else:
+                return redirect(estimate)
+    context = editor_context(editor, price_book=book, save_failed=True)
+    return render(request, TEMPLATE, context)
 
 
 @csrf_exempt  # No side effects: it only prices what was posted and renders a fragment.

@@ -43,6 +43,8 @@ def render_detail(
     context = {
         "estimate": estimate,
         "quote": estimate.quote(),
+        "catalog": estimate.price_book.catalog(),
+        "share_url": request.build_absolute_uri(estimate.get_absolute_url()),
         "lineage": estimate.lineage(),
         "movement": estimate.price_movement(),
         "reprice_errors": reprice_errors or [],

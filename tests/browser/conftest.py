@@ -31,8 +31,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, price_book):
+    """A fresh page; the test fails if the page reports any Content-Security-Policy violation."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
     yield page
     context.close()
+    assert violations == []

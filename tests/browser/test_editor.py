@@ -51,3 +51,19 @@ def test_focus_stays_in_the_field_while_totals_update(page, live_server):
     page.keyboard.type("0")  # still typing in the same field after the swap
     expect(page.locator("#monthly-total")).to_have_text("$100.00")
     assert secrets.evaluate("element => element === document.activeElement")
+
+
+def test_an_inline_script_would_be_reported_as_a_csp_violation(browser, live_server, price_book):
+    """The console check in the `page` fixture is live: a forbidden inline script is caught."""
+    context = browser.new_context()
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = '1';"
+        " document.body.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    context.close()
+    assert any("Content Security Policy" in message for message in messages)

@@ -78,9 +78,9 @@ class TestDetail:
         assertContains(response, "Keys for the shop")
         assertContains(response, "AWS list prices, US East (N. Virginia), 2026-11")
         assertContains(response, "free tier on")
-        assertContains(response, '<dd class="monthly-total">$15.94</dd>', html=True)
-        assertContains(response, '<dd class="upfront-total">$0.00</dd>', html=True)
-        assertContains(response, '<dd class="first-12-months-total">$191.28</dd>', html=True)
+        assertContains(response, '<dd id="monthly-total">$15.94</dd>', html=True)
+        assertContains(response, '<dd id="upfront-total">$0.00</dd>', html=True)
+        assertContains(response, '<dd id="first-12-months-total">$191.28</dd>', html=True)
         assertContains(response, "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94")
         assertContains(response, f'href="/e/{estimate.public_id}/export.csv"')
         assertContains(response, f'href="/api/v1/estimates/{estimate.public_id}"')
@@ -163,7 +163,7 @@ class TestPricesChanged:
         )
         assertNotContains(response, 'Symmetric requests</td><td class="money">')
         # The page still shows the totals it was saved with.
-        assertContains(response, '<dd class="monthly-total">$15.94</dd>', html=True)
+        assertContains(response, '<dd id="monthly-total">$15.94</dd>', html=True)
         assertContains(response, "Reprice as a new copy")
 
     def test_a_newer_book_changes_neither_the_page_totals_nor_the_csv(self, client, estimate):
@@ -189,7 +189,7 @@ class TestPricesChanged:
         assertContains(response, "cannot be priced with the new book")
         assertContains(response, "Card 1: The price book has no AWS Key Management Service")
         assertNotContains(response, "Reprice as a new copy")
-        assertContains(response, '<dd class="monthly-total">$15.94</dd>', html=True)
+        assertContains(response, '<dd id="monthly-total">$15.94</dd>', html=True)
 
 
 class TestCsvDownload:
@@ -248,7 +248,7 @@ class TestReprice:
         assert copy.monthly_total == D("16.94")
         assert Estimate.objects.get(pk=estimate.pk).monthly_total == D("15.94")
         page = client.get(copy.get_absolute_url())
-        assertContains(page, '<dd class="monthly-total">$16.94</dd>', html=True)
+        assertContains(page, '<dd id="monthly-total">$16.94</dd>', html=True)
         assertContains(page, "Copied from")
         assertNotContains(page, "Prices changed since")
 

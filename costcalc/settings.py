@@ -1,7 +1,8 @@
 """Settings for costcalc, read from the environment.
 
 Safe defaults: DEBUG is off unless DEBUG=1, SQLite unless DATABASE_URL names another database.
-Whenever DEBUG is off these are production settings (HTTPS only, secure cookies, HSTS).
+Whenever DEBUG is off these are production settings (HTTPS only, secure cookies, HSTS, hashed
+static files) and SECRET_KEY must be set. README.md, "Running in production", lists every variable.
 """
 
 import os
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,11 +27,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# pytest sets PYTEST_VERSION for the length of a session (documented since pytest 8.2). Tests run
+# with DEBUG unset, so they get production settings except for the two things that need a deploy
+# step: a secret key and collected static files. Any other process without DEBUG=1 is production.
+TESTING = "PYTEST_VERSION" in os.environ
 
-# A fixed development key is fine for DEBUG; production must bring its own.
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "django-insecure-dev-only-key-set-SECRET_KEY-in-production-0123456789abcdef"
-)
+# A fixed key is fine for development and tests; production must bring its own, or sessions and
+# signed values would be forgeable by anyone who has read this file.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production (DEBUG off) needs a long random key, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For development set DEBUG=1 (make run does)."
+        )
+    SECRET_KEY = "django-insecure-dev-only-key-set-SECRET_KEY-in-production-0123456789abcdef"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -115,16 +128,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves compressed files under hashed names, so browsers may cache them for a year;
+# that needs collectstatic (make serve runs it). Development and tests read the source folders.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not (DEBUG or TESTING))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("STATIC_MANIFEST", True)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Serve straight from the app folders when collectstatic has not run (make run, tests).
-WHITENOISE_USE_FINDERS = True
+# Without collected files, look each request up in the source folders (make run, tests).
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 # Strict CSP on every page: no inline script or style anywhere, htmx configured by its meta tag.
 CONTENT_SECURITY_POLICY = {
@@ -154,7 +171,14 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP; a redirect would read as "down".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Saves per client address and window (estimates/ratelimit.py). Behind N trusted proxies that
+# append to X-Forwarded-For, set COSTCALC_NUM_PROXIES=N, or every client counts as the proxy.
+COSTCALC_SAVE_RATE_LIMIT = int(os.environ.get("COSTCALC_SAVE_RATE_LIMIT", "30"))
+COSTCALC_SAVE_RATE_PERIOD = int(os.environ.get("COSTCALC_SAVE_RATE_PERIOD", "600"))
+COSTCALC_NUM_PROXIES = int(os.environ.get("COSTCALC_NUM_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

@@ -461,7 +461,10 @@ def parse_quantity(raw: object) -> Decimal:
         raise ValueError("Enter a number.")
     if not value.is_finite():
         raise ValueError("Enter a number.")
-    if value.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:
+    if value.adjusted() > 15:
+        return value  # far too large: the input's bound says so, with its limit
+    too_small = value != 0 and value.adjusted() < -MAX_DECIMAL_PLACES
+    if too_small or -value.normalize().as_tuple().exponent > MAX_DECIMAL_PLACES:
         raise ValueError(f"Use at most {MAX_DECIMAL_PLACES} decimal places.")
     return value
 

@@ -190,6 +190,24 @@ def test_parse_quantity_rejects_or_defaults(raw):
             pricing.parse_quantity(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("1e-999999999", "Use at most 10 decimal places."),
+        ("0.00000000001", "Use at most 10 decimal places."),
+    ],
+)
+def test_parse_quantity_bounds_decimal_places(raw, message):
+    with pytest.raises(ValueError, match=message):
+        pricing.parse_quantity(raw)
+
+
+def test_huge_exponents_parse_and_are_refused_by_the_bound():
+    value = pricing.parse_quantity("1e999999999")
+    spec = CATALOG.services["kms"].input("keys")
+    assert pricing.check_quantity(spec, value) == "Enter at most 1,000,000,000,000,000."
+
+
 def test_parse_quantity_accepts_what_people_type():
     assert pricing.parse_quantity(" 2,000,000 ") == Decimal(2_000_000)
     assert pricing.parse_quantity("0.5") == Decimal("0.5")

@@ -215,14 +215,11 @@ class TestHealthz:
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """manage.py in a fresh process with the given environment, as outside pytest."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-        and not key.startswith("SECURE_")
-    }
-    environment.update(env)
+    """manage.py in a fresh process that sees only the given environment, as a deploy would.
+
+    Nothing leaks in from this test run (PYTEST_VERSION, DJANGO_ALLOW_ASYNC_UNSAFE, SECURE_*).
+    """
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import pricing, ratelimit
-from ..forms import CARD_PREFIX, CardFormSet, EstimateForm, card_data
+from ..forms import CARD_PREFIX, CardForm, CardFormSet, EstimateForm, card_data
 from ..models import Estimate, PriceBook
 from .saved import rate_limited_page
 
@@ -164,8 +164,17 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
     editor = build_editor(catalog, data)
     if action == "save":
         return save_estimate(request, book, editor)
+    if action.startswith("add:") and editor.cards:
+        focus_first_field(editor.cards[-1].form)
     template = TEMPLATE + "#editor_swap" if request.htmx else TEMPLATE
     return render(request, template, editor_context(editor, price_book=book))
+
+
+def focus_first_field(form: CardForm) -> None:
+    """A card just added takes the focus, so keyboard users type straight into it."""
+    fields = form.usage_fields()
+    if fields:
+        fields[0].field.widget.attrs["autofocus"] = True
 
 
 def save_estimate(request: HttpRequest, book: PriceBook, editor: Editor) -> HttpResponse:

@@ -67,3 +67,16 @@ def test_an_inline_script_would_be_reported_as_a_csp_violation(browser, live_ser
     page.wait_for_timeout(200)
     context.close()
     assert any("Content Security Policy" in message for message in messages)
+
+
+def test_keyboard_alone_adds_a_service_and_types_its_usage(page, live_server):
+    open_editor(page, live_server)
+    page.locator('[data-add-service="kms"]').focus()
+    page.keyboard.press("Enter")
+    keys = page.locator('[data-service="kms"] [data-usage-key="keys"]')
+    expect(keys).to_be_focused()  # the new card takes the focus
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the rotations field to the symmetric requests
+    page.keyboard.type("120000")
+    expect(page.locator("#monthly-total")).to_have_text("$3.30")

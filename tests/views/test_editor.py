@@ -52,6 +52,28 @@ class TestEditorPage:
         assert re.search(r'name="free_tier"[^>]*checked', html)
         assert "<html" in html
 
+    def test_live_recompute_is_debounced_and_drops_stale_replies(self, client, price_book):
+        html = client.get(NEW).content.decode()
+        form = re.search(r'<form id="estimate-form"[^>]*>', html).group(0)
+        assert 'hx-post="/preview"' in form
+        assert 'hx-trigger="input delay:300ms"' in form
+        assert 'hx-sync="this:replace"' in form
+
+    def test_every_input_has_a_label(self, client, price_book):
+        cards = [{"service": code} for code in price_book.catalog().services]
+        html = client.post(NEW, form_data(*cards)).content.decode()
+        labelled = set(re.findall(r'<label for="([^"]+)"', html))
+        fields = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+        visible = [f for f in fields if 'type="hidden"' not in f]
+        ids = [
+            re.search(r'id="([^"]+)"', f).group(1) for f in visible if 'type="checkbox"' not in f
+        ]
+        assert len(ids) > 80
+        assert set(ids) <= labelled
+        checkbox = next(f for f in visible if 'type="checkbox"' in f)
+        assert '<label class="switch"><input type="checkbox" name="free_tier"' in html
+        assert "id_free_tier" in checkbox
+
     def test_delete_is_not_allowed(self, client, price_book):
         assert client.delete(NEW).status_code == 405
         assert client.get(PREVIEW).status_code == 405

@@ -126,7 +126,7 @@ def parse_offer_json(text: str, source: str) -> Offer:
     """The JSON variant: products by SKU, `terms.OnDemand[sku][term].priceDimensions`."""
     try:
         data = json.loads(text, parse_float=Decimal)
-    except (ValueError, RecursionError) as error:
+    except (ValueError, RecursionError, ArithmeticError) as error:
         raise AwsPriceListError(f"{source}: not valid JSON ({error}).") from None
     if not isinstance(data, dict) or "formatVersion" not in data:
         raise AwsPriceListError(

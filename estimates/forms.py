@@ -73,6 +73,7 @@ class CardForm(forms.Form):
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
         self.fields["region"].choices = [(r, f"{pricing.region_name(r)} ({r})") for r in regions]
         self.fields["region"].initial = regions[0] if regions else pricing.DEFAULT_REGION
+        describe(self, "region", "group")
         if self.service_spec:
             for spec in self.service_spec.inputs:
                 self.fields[spec.key] = QuantityField(spec)
@@ -122,6 +123,15 @@ class CardForm(forms.Form):
         )
 
 
+def describe(form: forms.Form, *names: str) -> None:
+    """Point each field at its help text and its message, so screen readers read them."""
+    for name in names:
+        field = form.fields[name]
+        auto_id = form[name].auto_id
+        ids = [f"{auto_id}_helptext"] if field.help_text else []
+        field.widget.attrs["aria-describedby"] = " ".join([*ids, f"{auto_id}_error"])
+
+
 class BaseCardFormSet(forms.BaseFormSet):
     def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
         self.catalog = catalog
@@ -165,6 +175,10 @@ class EstimateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
     copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe(self, "name", "description")
 
 
 def card_data(items: list[pricing.Item]) -> dict[str, str]:

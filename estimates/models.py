@@ -73,8 +73,9 @@ class PriceBook(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # PROTECT: clearing this link on a published copy would change a published book.
     copied_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
     )
 
     objects = PriceBookQuerySet.as_manager()
@@ -414,6 +415,7 @@ class RateTier(PriceBookPart):
 # Saved estimates: immutable, shared by an unguessable link, pinned to the book that priced them
 
 NAME_MAX_LENGTH = 200
+LINEAGE_SHOWN = 10  # ancestors shown on a saved estimate's page
 DESCRIPTION_MAX_LENGTH = 2000
 # SQLite writers can collide ("database is locked"); a save is retried this many times.
 LOCKED_RETRIES = 40
@@ -687,14 +689,17 @@ class Estimate(models.Model):
         """The estimate priced with its pinned price book: the figures it was saved with."""
         return pricing.quote(self.price_book.catalog(), self.items_for_engine(), self.free_tier)
 
-    def lineage(self, limit: int = 50) -> list[Estimate]:
-        """The estimates this one was copied from, nearest first."""
+    def lineage(self, limit: int = LINEAGE_SHOWN) -> list[Estimate]:
+        """The estimates this one was copied from, nearest first: `limit` of them, one query."""
+        if self.copied_from_id is None:
+            return []
+        path = "__".join(["copied_from"] * limit)
+        current = Estimate.objects.select_related(path).get(pk=self.pk).copied_from
         ancestors: list[Estimate] = []
-        seen = {self.pk}
-        current = self.copied_from
-        while current is not None and current.pk not in seen and len(ancestors) < limit:
+        while current is not None:
             ancestors.append(current)
-            seen.add(current.pk)
+            if len(ancestors) == limit:
+                break  # the next one was not joined in; copied_from_id still tells it exists
             current = current.copied_from
         return ancestors
 
@@ -769,6 +774,14 @@ def _lines_by_key(
     }
 
 
+class EstimateItemQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SavedEstimateError()
+
+    def delete(self):
+        raise SavedEstimateError()
+
+
 class EstimateItem(models.Model):
     """One card of a saved estimate: a service in a Region, its group and its usage."""
 
@@ -779,6 +792,8 @@ class EstimateItem(models.Model):
     group = models.CharField(max_length=100, blank=True)
     # Usage key → the exact quantity as decimal text ("2000000", "0.5"): JSON has no Decimal.
     usage = models.JSONField(default=dict)
+
+    objects = EstimateItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

@@ -266,7 +266,7 @@ class Quote:
         names: dict[str, str] = {}
         for item_quote in self.items:
             code = item_quote.item.service
-            totals[code] = totals.get(code, ZERO) + item_quote.monthly
+            totals[code] = exact_sum([totals.get(code, ZERO), item_quote.monthly])
             names[code] = item_quote.service_name
         return sorted(
             ((code, names[code], total) for code, total in totals.items()),

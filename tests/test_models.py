@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from estimates.models import (
@@ -305,3 +306,14 @@ class TestRegions:
         draft.services.exclude(code="waf").delete()
         assert draft.regions() == ()
         assert draft.catalog().regions == ("us-east-1",)
+
+
+@pytest.mark.django_db
+def test_a_book_that_others_were_copied_from_cannot_be_deleted(price_book):
+    """Deleting it would clear copied_from on the copies, and a published copy never changes."""
+    draft = price_book.copy_to_draft(name="Draft")
+    second = draft.copy_to_draft(name="Second")
+    second.publish()
+    with pytest.raises(ProtectedError):
+        draft.delete()
+    assert PriceBook.objects.get(pk=second.pk).copied_from == draft

@@ -343,3 +343,15 @@ def test_cost_is_continuous_at_tier_boundaries(code, rate, free_tier):
         ]
         assert costs[0] <= costs[1] <= costs[2]
         assert costs[2] - costs[0] <= 2 * epsilon * highest_price
+
+
+def test_the_chart_sums_services_without_rounding():
+    """Found in review: by_service added with the default 28 digits and rounded a cent."""
+    items = [
+        kms(keys=100_000_000_000_000),
+        kms(symmetric_requests="1666.6666666666"),
+    ]
+    quote = pricing.quote(CATALOG, items, free_tier=False)
+    [(_, _, kms_total)] = quote.by_service()
+    assert kms_total == quote.monthly_total
+    assert pricing.money(kms_total) == "$100,000,000,000,000.00"

@@ -459,3 +459,41 @@ def test_unknown_public_id_finds_nothing(price_book):
     save(price_book)
 
     assert not Estimate.objects.filter(public_id=uuid.uuid4()).exists()
+
+
+class TestReviewFindings:
+    def test_lineage_is_read_in_one_query_and_stops_at_ten(
+        self, price_book, django_assert_num_queries
+    ):
+        estimate = save(price_book, name="Copy 0")
+        for number in range(1, 13):
+            estimate = save(price_book, name=f"Copy {number}", copied_from=estimate)
+        fresh = Estimate.objects.get(pk=estimate.pk)
+        with django_assert_num_queries(1):
+            names = [ancestor.name for ancestor in fresh.lineage()]
+        assert names == [f"Copy {number}" for number in range(11, 1, -1)]
+
+    def test_the_page_says_when_the_lineage_goes_further_back(self, client, price_book):
+        estimate = save(price_book, name="Copy 0")
+        for number in range(1, 13):
+            estimate = save(price_book, name=f"Copy {number}", copied_from=estimate)
+        html = client.get(estimate.get_absolute_url()).content.decode()
+        assert "Copy 2</a> (" in html and "Copy 1</a>" not in html
+        assert "itself a copy of earlier estimates." in html
+
+    def test_items_cannot_be_changed_in_bulk(self, price_book):
+        estimate = save(price_book)
+        with pytest.raises(SavedEstimateError):
+            EstimateItem.objects.filter(estimate=estimate).update(usage={"keys": "999"})
+        with pytest.raises(SavedEstimateError):
+            EstimateItem.objects.filter(estimate=estimate).delete()
+        assert Estimate.objects.get(pk=estimate.pk).quote().monthly_total == D("25.94")
+
+    def test_same_prices_in_a_newer_book_show_no_notice(self, client, price_book):
+        estimate = save(price_book)
+        publish_newer_book(price_book, key_price="1.00")
+        html = client.get(estimate.get_absolute_url()).content.decode()
+        assert "Prices changed since this estimate was saved" not in html
+        response = client.post(f"{estimate.get_absolute_url()}reprice")
+        assert response.status_code == 302
+        assert Estimate.objects.count() == 1  # nothing to reprice, nothing saved

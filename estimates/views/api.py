@@ -114,7 +114,8 @@ def read_json_body(request: HttpRequest) -> tuple[object, list[pricing.FieldErro
     """The request body as JSON with exact Decimals (never floats), or a field error."""
     try:
         return json.loads(request.body, parse_float=Decimal), []
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    # ArithmeticError: a number like 1e99999999999999999999 that Decimal cannot hold.
+    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
         return None, [pricing.FieldError(None, "body", "The body is not valid JSON.")]
 
 

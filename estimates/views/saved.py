@@ -76,7 +76,8 @@ def estimate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def estimate_reprice(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Save a copy priced with the current book and open it; the original stays as it was."""
     estimate = load_estimate(public_id)
-    if estimate.price_movement() is None:
+    movement = estimate.price_movement()
+    if movement is None or not movement.changed:
         return redirect(estimate)
     decision = ratelimit.hit_save(request)
     if not decision.allowed:

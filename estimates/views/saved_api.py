@@ -82,6 +82,13 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def estimate_create(request: HttpRequest) -> HttpResponse:
     """Save an estimate priced with the current book; 201 with its links."""
+    # CSRF-exempt is safe only because a cross-site page cannot send application/json
+    # without a CORS preflight, which this app never answers; a form could send text/plain.
+    if request.body and request.content_type != "application/json":
+        return errors_response(
+            [pricing.FieldError(None, "body", "Send the estimate as application/json.")],
+            status=415,
+        )
     decision = ratelimit.hit_save(request)
     if not decision.allowed:
         return rate_limited_response(decision)

@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still plain synchronous calls.
@@ -27,6 +27,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def add_service(page, code: str):
+    """Add a card and wait for the focus to land in its first field, as it does for a user
+    (typing elsewhere before that moment would race htmx's autofocus)."""
+    count = page.locator(f'[data-service="{code}"]').count()
+    page.locator(f'[data-add-service="{code}"]').click()
+    card = page.locator(f'[data-service="{code}"]').nth(count)
+    expect(card.locator("[data-usage-key]").first).to_be_focused()
+    return card
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import add_service
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,9 +18,7 @@ def test_kms_priced_live_then_free_tier_then_letters_then_removed(page, live_ser
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-    page.locator('[data-add-service="kms"]').click()
-    card = page.locator('[data-service="kms"]')
-    expect(card).to_have_count(1)
+    card = add_service(page, "kms")
     card.locator('[data-usage-key="keys"]').fill("10")
     card.locator('[data-usage-key="symmetric_requests"]').fill("2000000")
     expect(page.locator("#monthly-total")).to_have_text("$15.94")
@@ -43,7 +43,7 @@ def test_kms_priced_live_then_free_tier_then_letters_then_removed(page, live_ser
 
 def test_focus_stays_in_the_field_while_totals_update(page, live_server):
     open_editor(page, live_server)
-    page.locator('[data-add-service="secrets_manager"]').click()
+    add_service(page, "secrets_manager")
     secrets = page.locator('[data-service="secrets_manager"] [data-usage-key="secrets"]')
     secrets.click()
     page.keyboard.type("25")
@@ -80,3 +80,15 @@ def test_keyboard_alone_adds_a_service_and_types_its_usage(page, live_server):
     page.keyboard.press("Tab")  # past the rotations field to the symmetric requests
     page.keyboard.type("120000")
     expect(page.locator("#monthly-total")).to_have_text("$3.30")
+
+
+def test_enter_in_a_field_recalculates_and_removes_nothing(page, live_server):
+    """Found in review: Enter used to submit with the first card's Remove button."""
+    open_editor(page, live_server)
+    add_service(page, "kms")
+    add_service(page, "waf")
+    requests = page.locator('[data-service="waf"] [data-usage-key="requests"]')
+    requests.fill("1000000")
+    requests.press("Enter")
+    expect(page.locator("[data-service]")).to_have_count(2)
+    expect(page.locator("#monthly-total")).to_have_text("$0.60")

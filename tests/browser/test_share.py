@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import add_service
+
 pytestmark = pytest.mark.browser
 
 LINK = re.compile(r"/e/[0-9a-f-]{36}/$")
@@ -12,8 +14,7 @@ LINK = re.compile(r"/e/[0-9a-f-]{36}/$")
 
 def test_save_share_and_edit_a_copy(page, browser, live_server):
     page.goto(live_server.url + "/")
-    page.locator('[data-add-service="kms"]').click()
-    card = page.locator('[data-service="kms"]')
+    card = add_service(page, "kms")
     card.locator('[data-usage-key="keys"]').fill("10")
     card.locator('[data-usage-key="symmetric_requests"]').fill("2000000")
     expect(page.locator("#monthly-total")).to_have_text("$15.94")

@@ -429,3 +429,14 @@ class TestQuoteBadInput:
             {"item": 0, "field": "keys", "message": "Use at most 10 decimal places."}
         ]
         assert len(response.content) < 1_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["1e9999999999999999999999999", "1.5e-99999999999999999999"])
+def test_a_json_number_decimal_cannot_hold_is_a_400(client, price_book, number):
+    body = '{"items": [{"service": "kms", "usage": {"keys": NUMBER}}]}'.replace("NUMBER", number)
+    response = client.post("/api/v1/quote", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"item": None, "field": "body", "message": "The body is not valid JSON."}
+    ]

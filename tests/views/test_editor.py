@@ -74,6 +74,27 @@ class TestEditorPage:
         assert '<label class="switch"><input type="checkbox" name="free_tier"' in html
         assert "id_free_tier" in checkbox
 
+    def test_fields_point_at_their_help_and_message(self, client, price_book):
+        html = client.post(NEW, form_data(KMS)).content.decode()
+        expected = {
+            "id_card-0-region": "id_card-0-region_error",
+            "id_card-0-group": "id_card-0-group_helptext id_card-0-group_error",
+            "id_card-0-keys": "id_card-0-keys_helptext id_card-0-keys_error",
+            "id_name": "id_name_error",
+            "id_description": "id_description_error",
+        }
+        for field_id, described_by in expected.items():
+            tag = re.search(rf'<(?:input|select|textarea)[^>]*id="{field_id}"[^>]*>', html).group(0)
+            assert f'aria-describedby="{described_by}"' in tag
+            for target in described_by.split():
+                assert f'id="{target}"' in html
+
+    def test_the_first_submit_button_recalculates(self, client, price_book):
+        """Enter in a field submits with the first button; it must not remove a card."""
+        html = client.post(NEW, form_data(KMS)).content.decode()
+        first = re.search(r"<button[^>]*>", html.split('id="estimate-form"')[1]).group(0)
+        assert 'value="recalculate"' in first
+
     def test_delete_is_not_allowed(self, client, price_book):
         assert client.delete(NEW).status_code == 405
         assert client.get(PREVIEW).status_code == 405

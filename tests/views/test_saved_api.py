@@ -401,3 +401,19 @@ class TestClientAddress:
         request = self.request("198.51.100.7")
 
         assert [ratelimit.allow_save(request) for _ in range(3)] == [True, True, False]
+
+
+@pytest.mark.django_db
+class TestCrossSiteSaves:
+    def test_a_text_plain_post_that_a_cross_site_form_could_send_is_refused(
+        self, client, price_book
+    ):
+        body = json.dumps({**BODY, "name": "cross-site"})
+        response = client.post(
+            SAVE_URL, body, content_type="text/plain", HTTP_ORIGIN="https://evil.example"
+        )
+        assert response.status_code == 415
+        assert response.json()["errors"] == [
+            {"item": None, "field": "body", "message": "Send the estimate as application/json."}
+        ]
+        assert not Estimate.objects.exists()

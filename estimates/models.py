@@ -58,8 +58,9 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
         return self.filter(status=PriceBook.Status.PUBLISHED)
 
     def current(self) -> PriceBook | None:
-        """The book new estimates are priced with: the newest published one."""
-        return self.published().order_by("-effective_date", "-published_at", "-id").first()
+        """The book new estimates are priced with: the one published last, since publishing
+        is how an administrator says "price new estimates with this"."""
+        return self.published().order_by("-published_at", "-id").first()
 
 
 class PriceBook(models.Model):

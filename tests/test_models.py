@@ -249,12 +249,14 @@ class TestPublish:
             tier.save()
         assert kms_rate(draft).tiers.get().price == Decimal("0.03")
 
-    def test_current_is_the_newest_published(self, price_book, draft):
+    def test_current_is_the_book_published_last(self, price_book, draft):
+        """The issue: "Publish" makes a draft the current book for new estimates, whatever
+        effective date it carries."""
         older = price_book.copy_to_draft(name="Older")
         older.effective_date = date(2026, 1, 1)
         older.save()
         older.publish()
-        assert PriceBook.objects.current() == price_book
+        assert PriceBook.objects.current() == older
         assert set(PriceBook.objects.published()) == {price_book, older}
         assert draft not in PriceBook.objects.published()
 

@@ -58,6 +58,12 @@ class TestEditorPage:
         assert 'hx-post="/preview"' in form
         assert 'hx-trigger="input delay:300ms"' in form
         assert 'hx-sync="this:replace"' in form
+        # Add and Remove join the form's queue: a preview still in flight is dropped, so its
+        # stale totals can never land after a card was removed.
+        html = client.post(NEW, form_data(KMS)).content.decode()
+        buttons = re.findall(r'<button[^>]*hx-post="/"[^>]*>', html)
+        assert len(buttons) == 12
+        assert all('hx-sync="closest form:replace"' in button for button in buttons)
 
     def test_every_input_has_a_label(self, client, price_book):
         cards = [{"service": code} for code in price_book.catalog().services]

@@ -1,7 +1,11 @@
 """The estimator in a real browser: live totals through htmx, no navigation."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
+
+from estimates.views import editor as editor_views
 
 from .conftest import add_service
 
@@ -92,3 +96,26 @@ def test_enter_in_a_field_recalculates_and_removes_nothing(page, live_server):
     requests.press("Enter")
     expect(page.locator("[data-service]")).to_have_count(2)
     expect(page.locator("#monthly-total")).to_have_text("$0.60")
+
+
+def test_a_slow_stale_preview_never_overwrites_newer_figures(page, live_server, monkeypatch):
+    """A preview still in flight when a card is removed must not land afterwards."""
+    build_editor = editor_views.build_editor
+
+    def slow_for_seven_secrets(catalog, data):
+        if "action" not in data and data.get("card-1-secrets") == "7":
+            time.sleep(1.5)  # this preview answers long after the Remove that follows it
+        return build_editor(catalog, data)
+
+    monkeypatch.setattr(editor_views, "build_editor", slow_for_seven_secrets)
+    open_editor(page, live_server)
+    add_service(page, "kms").locator('[data-usage-key="keys"]').fill("2")
+    expect(page.locator("#monthly-total")).to_have_text("$2.00")
+    secrets = add_service(page, "secrets_manager")
+    secrets.locator('[data-usage-key="secrets"]').fill("7")
+    page.wait_for_timeout(500)  # past the 300 ms debounce: the slow preview is in flight
+    secrets.get_by_role("button", name="Remove AWS Secrets Manager").click()
+    expect(page.locator("[data-service]")).to_have_count(1)
+    page.wait_for_timeout(2000)  # long enough for the stale reply to have landed
+    expect(page.locator("#monthly-total")).to_have_text("$2.00")
+    expect(page.locator('[data-chart-service="secrets_manager"]')).to_have_count(0)

@@ -412,6 +412,17 @@ class TestBadFiles:
         assert str(raised.value) == f"{path}: {message} Nothing was imported."
         assert database_state() == before
 
+    def test_a_number_decimal_cannot_hold_stops_the_command(self, price_book, tmp_path):
+        huge = '"formatVersion": "v1.0", "note": 1e9999999999999999999999999'
+        path = bad_json(tmp_path, '"formatVersion": "v1.0"', huge)
+        before = database_state()
+
+        with pytest.raises(CommandError) as raised:
+            run_import(path)
+
+        assert str(raised.value).startswith(f"{path}: not valid JSON (")
+        assert database_state() == before
+
     def test_a_missing_file_is_named(self, price_book, tmp_path):
         with pytest.raises(CommandError) as raised:
             run_import(tmp_path / "nowhere.json")

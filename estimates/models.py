@@ -36,10 +36,9 @@ class PublishedPriceBookError(ValidationError):
 class FrozenWhenPublishedQuerySet(models.QuerySet):
     """Bulk update and delete refuse rows of a published book, as save() and delete() do."""
 
-    book_path = ""  # the lookup from this model to its PriceBook
-
     def _published_books(self) -> models.QuerySet:
-        prefix = f"{self.book_path}__" if self.book_path else ""
+        path = self.model.book_path
+        prefix = f"{path}__" if path else ""
         return self.filter(**{f"{prefix}status": PriceBook.Status.PUBLISHED})
 
     def update(self, **kwargs) -> int:
@@ -80,6 +79,7 @@ class PriceBook(models.Model):
     )
 
     objects = PriceBookQuerySet.as_manager()
+    book_path = ""  # a book is its own book (see PriceBookPart.book_path)
 
     class Meta:
         ordering = ["-effective_date", "-id"]
@@ -195,6 +195,12 @@ _published_catalogs: dict[tuple, pricing.Catalog] = {}
 class PriceBookPart(models.Model):
     """A row that belongs to a price book and so freezes with it."""
 
+    # The lookup from the row to its PriceBook, e.g. "service__price_book": it serves both
+    # the bulk guard in FrozenWhenPublishedQuerySet and owning_book() below.
+    book_path = ""
+
+    objects = FrozenWhenPublishedQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -207,7 +213,10 @@ class PriceBookPart(models.Model):
         return super().delete(*args, **kwargs)
 
     def owning_book(self) -> PriceBook:
-        raise NotImplementedError
+        book = self
+        for name in self.book_path.split("__"):
+            book = getattr(book, name)
+        return book
 
     def _check_book_is_draft(self) -> None:
         book = self.owning_book()
@@ -220,10 +229,6 @@ class PriceBookPart(models.Model):
                 raise PublishedPriceBookError(stored.owning_book())
 
 
-class ServiceQuerySet(FrozenWhenPublishedQuerySet):
-    book_path = "price_book"
-
-
 class Service(PriceBookPart):
     price_book = models.ForeignKey(PriceBook, on_delete=models.CASCADE, related_name="services")
     code = models.SlugField(max_length=50)
@@ -234,7 +239,7 @@ class Service(PriceBookPart):
     aws_offer_code = models.CharField(max_length=100, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    objects = ServiceQuerySet.as_manager()
+    book_path = "price_book"
 
     class Meta:
         ordering = ["position", "code"]
@@ -244,9 +249,6 @@ class Service(PriceBookPart):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
-
-    def owning_book(self) -> PriceBook:
-        return self.price_book
 
     def as_spec(self) -> pricing.ServiceSpec:
         return pricing.ServiceSpec(
@@ -258,10 +260,6 @@ class Service(PriceBookPart):
             inputs=tuple(usage_input.as_spec() for usage_input in self.inputs.all()),
             rates=tuple(rate.as_spec() for rate in self.rates.all()),
         )
-
-
-class UsageInputQuerySet(FrozenWhenPublishedQuerySet):
-    book_path = "service__price_book"
 
 
 class UsageInput(PriceBookPart):
@@ -282,7 +280,7 @@ class UsageInput(PriceBookPart):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = UsageInputQuerySet.as_manager()
+    book_path = "service__price_book"
 
     class Meta:
         ordering = ["position", "id"]
@@ -292,9 +290,6 @@ class UsageInput(PriceBookPart):
 
     def __str__(self) -> str:
         return self.key
-
-    def owning_book(self) -> PriceBook:
-        return self.service.price_book
 
     def as_spec(self) -> pricing.InputSpec:
         return pricing.InputSpec(
@@ -309,10 +304,6 @@ class UsageInput(PriceBookPart):
             at_most_factor=self.at_most_factor,
             requires_key=self.requires_key,
         )
-
-
-class RateQuerySet(FrozenWhenPublishedQuerySet):
-    book_path = "service__price_book"
 
 
 class Rate(PriceBookPart):
@@ -350,7 +341,7 @@ class Rate(PriceBookPart):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = RateQuerySet.as_manager()
+    book_path = "service__price_book"
 
     class Meta:
         ordering = ["position", "id"]
@@ -362,9 +353,6 @@ class Rate(PriceBookPart):
 
     def __str__(self) -> str:
         return f"{self.service.code}.{self.code} [{self.region}]"
-
-    def owning_book(self) -> PriceBook:
-        return self.service.price_book
 
     def clean(self) -> None:
         if self.per_units is not None and self.per_units <= 0:
@@ -388,10 +376,6 @@ class Rate(PriceBookPart):
         )
 
 
-class RateTierQuerySet(FrozenWhenPublishedQuerySet):
-    book_path = "rate__service__price_book"
-
-
 class RateTier(PriceBookPart):
     rate = models.ForeignKey(Rate, on_delete=models.CASCADE, related_name="tiers")
     start = models.DecimalField(
@@ -399,7 +383,7 @@ class RateTier(PriceBookPart):
     )
     price = models.DecimalField(help_text="Price per the rate's units, in USD.", **PRICE_DIGITS)
 
-    objects = RateTierQuerySet.as_manager()
+    book_path = "rate__service__price_book"
 
     class Meta:
         ordering = ["start"]
@@ -407,9 +391,6 @@ class RateTier(PriceBookPart):
 
     def __str__(self) -> str:
         return f"from {self.start}: {self.price}"
-
-    def owning_book(self) -> PriceBook:
-        return self.rate.service.price_book
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,15 +73,10 @@ class CardForm(forms.Form):
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
         self.fields["region"].choices = [(r, f"{pricing.region_name(r)} ({r})") for r in regions]
         self.fields["region"].initial = regions[0] if regions else pricing.DEFAULT_REGION
-        describe(self, "region", "group")
         if self.service_spec:
             for spec in self.service_spec.inputs:
                 self.fields[spec.key] = QuantityField(spec)
-                # Screen readers read the help and the message with the field.
-                auto_id = f"id_{self.add_prefix(spec.key)}"
-                self.fields[spec.key].widget.attrs["aria-describedby"] = (
-                    f"{auto_id}_helptext {auto_id}_error" if spec.help else f"{auto_id}_error"
-                )
+        describe(self, *self.fields.keys() - {"service"})
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]

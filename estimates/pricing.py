@@ -474,11 +474,9 @@ def check_quantity(spec: InputSpec, value: Decimal) -> str | None:
     if spec.whole and spec.min_value == 0 and spec.max_value == 1 and value not in (0, 1):
         return "Enter 0 or 1."
     if value < spec.min_value:
-        return (
-            "Enter 0 or more."
-            if spec.min_value == 0
-            else (f"Enter at least {plain_number(spec.min_value)}.")
-        )
+        if spec.min_value == 0:
+            return "Enter 0 or more."
+        return f"Enter at least {plain_number(spec.min_value)}."
     if value > spec.max_value:
         return f"Enter at most {plain_number(spec.max_value)}."
     if spec.whole and value != value.to_integral_value():

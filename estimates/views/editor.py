@@ -112,16 +112,19 @@ def apply_action(catalog: pricing.Catalog, data: QueryDict, action: str) -> Quer
 
 def initial_data(request: HttpRequest) -> QueryDict:
     """A new estimate, or a copy of a saved one when the link asks for it (`?copy=<id>`)."""
-    data = QueryDict(mutable=True)
-    data.update(card_data([]))
-    data["free_tier"] = "on"
+    values = {**card_data([]), "free_tier": "on"}
     source = copy_source(request.GET.get("copy", ""))
     if source is not None:
-        data.update(card_data(source.items_for_engine()))
-        data["free_tier"] = "on" if source.free_tier else ""
-        data["name"] = f"Copy of {source.name}"[:200]
-        data["description"] = source.description
-        data["copied_from"] = str(source.public_id)
+        values = {
+            **card_data(source.items_for_engine()),
+            "free_tier": "on" if source.free_tier else "",
+            "name": f"Copy of {source.name}"[:200],
+            "description": source.description,
+            "copied_from": str(source.public_id),
+        }
+    # One update from a plain dict: QueryDict.update appends to a key instead of replacing it.
+    data = QueryDict(mutable=True)
+    data.update(values)
     return data
 
 

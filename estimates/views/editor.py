@@ -170,7 +170,7 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
     if action.startswith("add:") and editor.cards:
         focus_first_field(editor.cards[-1].form)
     template = TEMPLATE + "#editor_swap" if request.htmx else TEMPLATE
-    return render(request, template, editor_context(editor, price_book=book))
+    return render(request, template, editor_context(editor))
 
 
 def focus_first_field(form: CardForm) -> None:
@@ -205,7 +205,7 @@ def save_estimate(request: HttpRequest, book: PriceBook, editor: Editor) -> Http
                     form.add_error(field, field_error.message)
             else:
                 return redirect(estimate)
-    context = editor_context(editor, price_book=book, save_failed=True)
+    context = editor_context(editor, save_failed=True)
     return render(request, TEMPLATE, context)
 
 
@@ -217,4 +217,4 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
     if book is None:
         return no_price_book(request)
     editor = build_editor(book.catalog(), request.POST)
-    return render(request, TEMPLATE + "#preview", editor_context(editor, price_book=book))
+    return render(request, TEMPLATE + "#preview", editor_context(editor))

@@ -168,16 +168,22 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
     if action == "save":
         return save_estimate(request, book, editor)
     if action.startswith("add:") and editor.cards:
-        focus_first_field(editor.cards[-1].form)
+        focus_first_field(editor.cards[-1].form, swapped_by_htmx=bool(request.htmx))
     template = TEMPLATE + "#editor_swap" if request.htmx else TEMPLATE
     return render(request, template, editor_context(editor))
 
 
-def focus_first_field(form: CardForm) -> None:
-    """A card just added takes the focus, so keyboard users type straight into it."""
+def focus_first_field(form: CardForm, swapped_by_htmx: bool) -> None:
+    """A card just added takes the focus, so keyboard users type straight into it.
+
+    A whole page uses the browser's autofocus. A fragment marks the field for
+    static/js/editor.js, which focuses it once the swap has settled: the browser's own
+    autofocus on inserted content can fire late and pull the focus from another field.
+    """
     fields = form.usage_fields()
     if fields:
-        fields[0].field.widget.attrs["autofocus"] = True
+        attribute = "data-autofocus" if swapped_by_htmx else "autofocus"
+        fields[0].field.widget.attrs[attribute] = True
 
 
 def save_estimate(request: HttpRequest, book: PriceBook, editor: Editor) -> HttpResponse:

@@ -31,7 +31,7 @@ def browser():
 
 def add_service(page, code: str):
     """Add a card and wait for the focus to land in its first field, as it does for a user
-    (typing elsewhere before that moment would race htmx's autofocus)."""
+    (typing elsewhere before that moment would race the focus move)."""
     count = page.locator(f'[data-service="{code}"]').count()
     page.locator(f'[data-add-service="{code}"]').click()
     card = page.locator(f'[data-service="{code}"]').nth(count)

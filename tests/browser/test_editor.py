@@ -119,3 +119,16 @@ def test_a_slow_stale_preview_never_overwrites_newer_figures(page, live_server, 
     page.wait_for_timeout(2000)  # long enough for the stale reply to have landed
     expect(page.locator("#monthly-total")).to_have_text("$2.00")
     expect(page.locator('[data-chart-service="secrets_manager"]')).to_have_count(0)
+
+
+def test_focus_stays_in_another_field_of_a_card_just_added(page, live_server):
+    """Found in review: the browser's own autofocus on the inserted card fired late and pulled
+    the focus back to the card's first field while the user typed in another one."""
+    open_editor(page, live_server)
+    card = add_service(page, "kms")
+    requests = card.locator('[data-usage-key="symmetric_requests"]')
+    requests.click()
+    page.keyboard.type("120000", delay=120)
+    expect(page.locator("#monthly-total")).to_have_text("$0.30")
+    expect(requests).to_be_focused()
+    expect(card.locator('[data-usage-key="keys"]')).to_have_value("")

@@ -126,6 +126,21 @@ class TestEditorPage:
         assert monthly_total(html) == "$15.94"
         assert 'value="2000000"' in html  # what was typed survives the re-render
 
+    def test_the_card_just_added_is_marked_to_take_the_focus(self, client, price_book):
+        page = client.post(NEW, form_data(KMS, action="add:waf")).content.decode()
+        fragment = client.post(NEW, form_data(KMS, action="add:waf"), headers=HTMX)
+        fragment = fragment.content.decode()
+
+        # A whole page uses the browser's autofocus; a fragment leaves it to static/js/editor.js.
+        def marked(html: str, attribute: str) -> list[str]:
+            tags = re.findall(rf"<input[^>]*\s{attribute}[\s>][^>]*>?", html)
+            return [re.search(r'name="([^"]+)"', tag).group(1) for tag in tags]
+
+        assert marked(page, "autofocus") == ["card-1-web_acls"]
+        assert marked(fragment, "data-autofocus") == ["card-1-web_acls"]
+        assert re.search(r"\sautofocus\b", fragment) is None
+        assert '<script src="/static/js/editor.js" defer></script>' in page
+
     def test_the_same_service_can_be_added_twice(self, client, price_book):
         html = client.post(NEW, form_data(KMS, action="add:kms")).content.decode()
         assert html.count('data-service="kms"') == 2

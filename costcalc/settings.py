@@ -6,6 +6,7 @@ static files) and SECRET_KEY must be set. README.md, "Running in production", li
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -100,6 +101,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: a writer takes the lock when its transaction begins and others wait up to 20 s for
+# it, so concurrent saves queue instead of failing with "database is locked" (Django 5.1+).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # The test database is a file, not shared-cache memory: SQLite's shared cache locks whole
+    # tables and ignores the timeout, so concurrent test saves would fail where a server's wait.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"costcalc-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every process when REDIS_URL is set (rate limits must be shared).

@@ -6,18 +6,15 @@ draft, editing the draft and publishing that.
 
 from __future__ import annotations
 
-import random
-import time
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, models, transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import pricing
+from . import price_changes, pricing
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -396,11 +393,7 @@ class RateTier(PriceBookPart):
 # ---------------------------------------------------------------------------------------------
 # Saved estimates: immutable, shared by an unguessable link, pinned to the book that priced them
 
-NAME_MAX_LENGTH = 200
 LINEAGE_SHOWN = 10  # ancestors shown on a saved estimate's page
-DESCRIPTION_MAX_LENGTH = 2000
-# SQLite writers can collide ("database is locked"); a save is retried this many times.
-LOCKED_RETRIES = 40
 
 
 class ExactDecimalField(models.TextField):
@@ -431,10 +424,6 @@ class SavedEstimateError(ValidationError):
 
     def __init__(self):
         super().__init__("A saved estimate never changes. Save a copy instead.")
-
-
-def _is_locked_error(error: OperationalError) -> bool:
-    return connection.vendor == "sqlite" and "locked" in str(error)
 
 
 def _check_text(field: str, value: object, max_length: int, *, multiline: bool) -> list:
@@ -480,17 +469,40 @@ class EstimateQuerySet(models.QuerySet):
 
         Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
         """
+        return self.create_from_quote(
+            name=name,
+            description=description,
+            price_book=price_book,
+            priced=pricing.quote(price_book.catalog(), items, free_tier),
+            copied_from=copied_from,
+        )
+
+    def create_from_quote(
+        self,
+        *,
+        name: str,
+        description: str = "",
+        price_book: PriceBook,
+        priced: pricing.Quote,
+        copied_from: Estimate | None = None,
+    ) -> Estimate:
+        """Save a quote made with `price_book` as one estimate, all or nothing.
+
+        Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
+        """
         name = name.strip() if isinstance(name, str) else name
         description = description.strip() if isinstance(description, str) else description
-        errors = _check_text("name", name, NAME_MAX_LENGTH, multiline=False)
-        errors += _check_text("description", description, DESCRIPTION_MAX_LENGTH, multiline=True)
+        errors = _check_text("name", name, Estimate.max_length("name"), multiline=False)
+        errors += _check_text(
+            "description", description, Estimate.max_length("description"), multiline=True
+        )
         if not errors and not name:
             errors.append(pricing.FieldError(None, "name", "Name the estimate."))
         if not price_book.stored_is_published():
             errors.append(
                 pricing.FieldError(None, "price_book", "Only a published price book can be used.")
             )
-        if len(items) > pricing.MAX_ITEMS:
+        if len(priced.items) > pricing.MAX_ITEMS:
             errors.append(
                 pricing.FieldError(
                     None, "items", f"At most {pricing.MAX_ITEMS} items in one estimate."
@@ -498,44 +510,17 @@ class EstimateQuerySet(models.QuerySet):
             )
         errors += [
             pricing.FieldError(index, "group", "Remove the characters that are not text.")
-            for index, item in enumerate(items)
-            if not _storable(item.group)
+            for index, item_quote in enumerate(priced.items)
+            if not _storable(item_quote.item.group)
         ]
         if errors:
             raise pricing.PricingError(errors)
-        priced = pricing.quote(price_book.catalog(), items, free_tier)
-        for attempt in range(LOCKED_RETRIES + 1):
-            try:
-                return self._insert(
-                    name, description, price_book, items, free_tier, copied_from, priced
-                )
-            except OperationalError as error:
-                # Retrying inside someone else's transaction would act on a broken one.
-                if (
-                    not _is_locked_error(error)
-                    or connection.in_atomic_block
-                    or attempt == LOCKED_RETRIES
-                ):
-                    raise
-                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
-        raise AssertionError("unreachable")
-
-    def _insert(
-        self,
-        name: str,
-        description: str,
-        price_book: PriceBook,
-        items: list[pricing.Item],
-        free_tier: bool,
-        copied_from: Estimate | None,
-        priced: pricing.Quote,
-    ) -> Estimate:
         with transaction.atomic():
             estimate = Estimate(
                 name=name,
                 description=description,
                 price_book=price_book,
-                free_tier=free_tier,
+                free_tier=priced.free_tier,
                 copied_from=copied_from,
                 monthly_total=priced.monthly_total,
                 upfront_total=priced.upfront_total,
@@ -546,70 +531,22 @@ class EstimateQuerySet(models.QuerySet):
                 EstimateItem(
                     estimate=estimate,
                     position=position,
-                    service=item.service,
-                    region=item.region,
-                    group=item.group,
-                    usage={key: format(value, "f") for key, value in item.usage.items()},
+                    service=item_quote.item.service,
+                    region=item_quote.item.region,
+                    group=item_quote.item.group,
+                    usage={key: format(value, "f") for key, value in item_quote.item.usage.items()},
                 )
-                for position, item in enumerate(items)
+                for position, item_quote in enumerate(priced.items)
             )
         return estimate
-
-
-@dataclass(frozen=True)
-class MovedLine:
-    """One cost line whose cost is not what it was when the estimate was saved."""
-
-    item_index: int
-    service: str
-    service_name: str
-    region: str
-    group: str
-    usage_key: str
-    label: str
-    billing: str
-    then: Decimal
-    now: Decimal
-
-    @property
-    def change(self) -> Decimal:
-        return self.now - self.then
-
-
-@dataclass(frozen=True)
-class PriceMovement:
-    """A saved estimate priced again with another book: the totals then and now, what moved.
-
-    `now` is None when the items cannot be priced with that book; `errors` says why.
-    """
-
-    book: PriceBook
-    then: pricing.Quote
-    now: pricing.Quote | None
-    lines: tuple[MovedLine, ...]
-    errors: tuple[pricing.FieldError, ...] = ()
-
-    @property
-    def can_reprice(self) -> bool:
-        return self.now is not None
-
-    @property
-    def changed(self) -> bool:
-        """Whether any figure differs (or the estimate cannot be priced any more)."""
-        if self.now is None:
-            return True
-        return bool(self.lines) or (
-            self.now.monthly_total != self.then.monthly_total
-            or self.now.upfront_total != self.then.upfront_total
-        )
 
 
 class Estimate(models.Model):
     """A saved estimate. It never changes: a copy is a new estimate that records its origin."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=NAME_MAX_LENGTH)
-    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=2000, blank=True)
     price_book = models.ForeignKey(PriceBook, on_delete=models.PROTECT, related_name="estimates")
     free_tier = models.BooleanField(default=True)
     copied_from = models.ForeignKey(
@@ -639,6 +576,11 @@ class Estimate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SavedEstimateError()
+
+    @classmethod
+    def max_length(cls, field: str) -> int:
+        """The length a text field allows; forms and the API read it from here."""
+        return cls._meta.get_field(field).max_length
 
     def get_csv_url(self) -> str:
         return reverse("saved:csv", args=[self.public_id])
@@ -685,44 +627,16 @@ class Estimate(models.Model):
             current = current.copied_from
         return ancestors
 
-    def compare_with(self, book: PriceBook) -> PriceMovement:
+    def compare_with(self, book: PriceBook) -> price_changes.PriceMovement:
         """Price the saved items again with `book` and list the lines whose cost moved."""
         then = self.quote()
         try:
             now = pricing.quote(book.catalog(), self.items_for_engine(), self.free_tier)
         except pricing.PricingError as error:
-            return PriceMovement(
-                book=book, then=then, now=None, lines=(), errors=tuple(error.errors)
-            )
-        then_lines = _lines_by_key(then)
-        now_lines = _lines_by_key(now)
-        moved = []
-        for key in [*then_lines, *(key for key in now_lines if key not in then_lines)]:
-            item_quote, old = then_lines.get(key, (None, None))
-            new_item_quote, new = now_lines.get(key, (None, None))
-            old_cost = old.cost if old else pricing.ZERO
-            new_cost = new.cost if new else pricing.ZERO
-            if old_cost == new_cost and (old is None or new is None or old.billing == new.billing):
-                continue
-            shown = item_quote or new_item_quote
-            line = old or new
-            moved.append(
-                MovedLine(
-                    item_index=key[0],
-                    service=shown.item.service,
-                    service_name=shown.service_name,
-                    region=shown.item.region,
-                    group=shown.item.group,
-                    usage_key=key[1],
-                    label=line.label,
-                    billing=(new or old).billing,
-                    then=old_cost,
-                    now=new_cost,
-                )
-            )
-        return PriceMovement(book=book, then=then, now=now, lines=tuple(moved))
+            return price_changes.PriceMovement(book, then, None, (), tuple(error.errors))
+        return price_changes.PriceMovement(book, then, now, price_changes.moved_lines(then, now))
 
-    def price_movement(self) -> PriceMovement | None:
+    def price_movement(self) -> price_changes.PriceMovement | None:
         """How the current price book would price this estimate, or None if it is the pinned one."""
         current = PriceBook.objects.current()
         if current is None or current.pk == self.price_book_id:
@@ -744,16 +658,6 @@ class Estimate(models.Model):
             free_tier=self.free_tier,
             copied_from=self,
         )
-
-
-def _lines_by_key(
-    priced: pricing.Quote,
-) -> dict[tuple[int, str], tuple[pricing.ItemQuote, pricing.Line]]:
-    return {
-        (index, line.usage_key): (item_quote, line)
-        for index, item_quote in enumerate(priced.items)
-        for line in item_quote.lines
-    }
 
 
 class EstimateItemQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""What differs between two price books, rate by rate: plain functions over two pricing.Catalogs.
+"""What differs between two price books: rate by rate over two pricing.Catalogs, and line by
+line over two quotes of the same items. Plain functions, no database.
 
 - A rate is keyed by service code, rate code and Region.
 - A book's all-Regions rate (`*`) stands for every Region that book offers, so a rate that moved
@@ -18,12 +19,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from .pricing import (
     ALL_REGIONS,
     DEFAULT_REGION,
+    ZERO,
     Catalog,
+    FieldError,
+    ItemQuote,
+    Line,
+    Quote,
     RateSpec,
     plain_number,
     price_text,
-    region_name,
 )
+from .regions import region_name
 
 ADDED = "added"
 REMOVED = "removed"
@@ -296,3 +302,95 @@ def change_text(change: RateChange) -> str:
             f"free {plain_number(change.old.free_units)} → {plain_number(change.new.free_units)}"
         )
     return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same items priced with two books: which lines moved
+
+
+@dataclass(frozen=True)
+class MovedLine:
+    """One cost line whose cost is not what it was when the estimate was saved."""
+
+    item_index: int
+    service: str
+    service_name: str
+    region: str
+    group: str
+    usage_key: str
+    label: str
+    billing: str
+    then: Decimal
+    now: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.now - self.then
+
+
+@dataclass(frozen=True)
+class PriceMovement:
+    """A saved estimate priced again with another book: the totals then and now, what moved.
+
+    `book` is the other book (a PriceBook); `now` is None when the items cannot be priced with
+    it, and `errors` says why.
+    """
+
+    book: object
+    then: Quote
+    now: Quote | None
+    lines: tuple[MovedLine, ...]
+    errors: tuple[FieldError, ...] = ()
+
+    @property
+    def can_reprice(self) -> bool:
+        return self.now is not None
+
+    @property
+    def changed(self) -> bool:
+        """Whether any figure differs (or the estimate cannot be priced any more)."""
+        if self.now is None:
+            return True
+        return bool(self.lines) or (
+            self.now.monthly_total != self.then.monthly_total
+            or self.now.upfront_total != self.then.upfront_total
+        )
+
+
+def moved_lines(then: Quote, now: Quote) -> tuple[MovedLine, ...]:
+    """The lines of two quotes of the same items whose cost (or billing) differs."""
+    then_lines = _lines_by_key(then)
+    now_lines = _lines_by_key(now)
+    moved = []
+    for key in [*then_lines, *(key for key in now_lines if key not in then_lines)]:
+        item_quote, old = then_lines.get(key, (None, None))
+        new_item_quote, new = now_lines.get(key, (None, None))
+        old_cost = old.cost if old else ZERO
+        new_cost = new.cost if new else ZERO
+        if old_cost == new_cost and (old is None or new is None or old.billing == new.billing):
+            continue
+        shown = item_quote or new_item_quote
+        line = old or new
+        moved.append(
+            MovedLine(
+                item_index=key[0],
+                service=shown.item.service,
+                service_name=shown.service_name,
+                region=shown.item.region,
+                group=shown.item.group,
+                usage_key=key[1],
+                label=line.label,
+                billing=(new or old).billing,
+                then=old_cost,
+                now=new_cost,
+            )
+        )
+    return tuple(moved)
+
+
+def _lines_by_key(priced: Quote) -> dict[tuple[int, str], tuple[ItemQuote, Line]]:
+    return {
+        (index, line.usage_key): (item_quote, line)
+        for index, item_quote in enumerate(priced.items)
+        for line in item_quote.lines
+    }

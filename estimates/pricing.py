@@ -18,42 +18,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from .regions import DEFAULT_REGION
+
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 MAX_QUANTITY = Decimal(10) ** 15
 MAX_ITEMS = 200
 MAX_DECIMAL_PLACES = 10
 ALL_REGIONS = "*"
-DEFAULT_REGION = "us-east-1"
+CURRENCY = "USD"
 MONTHLY = "monthly"
 UPFRONT = "upfront"
 # Products of two quantities up to 10^15 need more than the default 28 digits to stay exact.
 PRECISION = 60
-
-
-REGION_NAMES = {
-    "us-east-1": "US East (N. Virginia)",
-    "us-east-2": "US East (Ohio)",
-    "us-west-1": "US West (N. California)",
-    "us-west-2": "US West (Oregon)",
-    "ca-central-1": "Canada (Central)",
-    "eu-west-1": "Europe (Ireland)",
-    "eu-west-2": "Europe (London)",
-    "eu-west-3": "Europe (Paris)",
-    "eu-central-1": "Europe (Frankfurt)",
-    "eu-north-1": "Europe (Stockholm)",
-    "ap-south-1": "Asia Pacific (Mumbai)",
-    "ap-northeast-1": "Asia Pacific (Tokyo)",
-    "ap-northeast-2": "Asia Pacific (Seoul)",
-    "ap-southeast-1": "Asia Pacific (Singapore)",
-    "ap-southeast-2": "Asia Pacific (Sydney)",
-    "sa-east-1": "South America (São Paulo)",
-}
-
-
-def region_name(code: str) -> str:
-    """`US East (N. Virginia)` for `us-east-1`; the code itself for a Region we have no name for."""
-    return REGION_NAMES.get(code, code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,8 +282,13 @@ def cents(amount: Decimal) -> Decimal:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def amount_text(amount: Decimal) -> str:
+    """Money for JSON and CSV: `1234.56`, two decimals, in CURRENCY."""
+    return f"{cents(amount):f}"
+
+
 def money(amount: Decimal) -> str:
-    """`$1,234.56`."""
+    """`$1,234.56`, for pages."""
     rounded = cents(amount)
     sign = "−" if rounded < 0 else ""
     return f"{sign}${abs(rounded):,.2f}"
@@ -320,12 +302,20 @@ def plain_number(value: Decimal) -> str:
     return f"{normalized:,f}"
 
 
+def _price_places(price: Decimal) -> int:
+    """At least two decimals, and no more than the price has."""
+    exponent = price.normalize().as_tuple().exponent
+    return max(2, -exponent) if isinstance(exponent, int) else 2
+
+
+def price_amount(price: Decimal) -> str:
+    """A unit price for JSON: `0.03`, `0.001`, `3000.00`."""
+    return f"{price:.{_price_places(price)}f}"
+
+
 def price_text(price: Decimal) -> str:
-    """A unit price with at least two decimals and no more than it has: `$0.03`, `$0.001`."""
-    normalized = price.normalize()
-    exponent = normalized.as_tuple().exponent
-    places = max(2, -exponent) if isinstance(exponent, int) else 2
-    return f"${price:,.{places}f}"
+    """A unit price for pages: `$0.03`, `$0.001`, `$3,000.00`."""
+    return f"${price:,.{_price_places(price)}f}"
 
 
 def decimal_text(value: Decimal) -> str:
@@ -429,6 +419,11 @@ def quote(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Qu
     ]
     if errors:
         raise PricingError(errors)
+    return price_items(catalog, items, free_tier)
+
+
+def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
+    """Price items already checked against the catalog (check_item), without checking again."""
     return Quote(
         items=tuple(price_item(catalog.services[item.service], item, free_tier) for item in items),
         free_tier=free_tier,
@@ -532,71 +527,3 @@ def check_item(catalog: Catalog, item: Item, index: int | None = None) -> list[F
     messages = check_usage(service, item.usage)
     errors.extend(FieldError(index, key, message) for key, message in messages.items())
     return errors
-
-
-def items_from_payload(
-    catalog: Catalog, payload: object
-) -> tuple[bool, list[Item], list[FieldError]]:
-    """Read a JSON quote body (`{"free_tier", "items": [...]}`) into items and field errors."""
-    if not isinstance(payload, dict):
-        return True, [], [FieldError(None, "body", "The body must be a JSON object.")]
-    errors: list[FieldError] = []
-    free_tier = payload.get("free_tier", True)
-    if not isinstance(free_tier, bool):
-        errors.append(FieldError(None, "free_tier", "free_tier must be true or false."))
-        free_tier = True
-    raw_items = payload.get("items", [])
-    if not isinstance(raw_items, list):
-        return free_tier, [], [*errors, FieldError(None, "items", "items must be a list.")]
-    if len(raw_items) > MAX_ITEMS:
-        return (
-            free_tier,
-            [],
-            [
-                *errors,
-                FieldError(None, "items", f"At most {MAX_ITEMS} items in one estimate."),
-            ],
-        )
-    items = []
-    for index, raw in enumerate(raw_items):
-        item, item_errors = _item_from_payload(catalog, raw, index)
-        errors.extend(item_errors)
-        if item is not None:
-            items.append(item)
-    return free_tier, items, errors
-
-
-def _item_from_payload(
-    catalog: Catalog, raw: object, index: int
-) -> tuple[Item | None, list[FieldError]]:
-    if not isinstance(raw, dict):
-        return None, [FieldError(index, "item", "Each item must be a JSON object.")]
-    service = raw.get("service")
-    region = raw.get("region", DEFAULT_REGION)
-    group = raw.get("group", "")
-    raw_usage = raw.get("usage", {})
-    errors = []
-    if not isinstance(service, str) or not service:
-        return None, [FieldError(index, "service", 'Name a service, e.g. "kms".')]
-    if not isinstance(region, str):
-        errors.append(FieldError(index, "region", "region must be a string."))
-        region = DEFAULT_REGION
-    if group is None:
-        group = ""
-    if not isinstance(group, str) or len(group) > 100:
-        errors.append(FieldError(index, "group", "group must be text of at most 100 characters."))
-        group = ""
-    if not isinstance(raw_usage, dict):
-        return None, [*errors, FieldError(index, "usage", "usage must be a JSON object.")]
-    usage: dict[str, Decimal] = {}
-    for key, raw_value in raw_usage.items():
-        try:
-            usage[str(key)] = parse_quantity(raw_value)
-        except ValueError as error:
-            errors.append(FieldError(index, str(key), str(error)))
-    item = Item(service=service, region=region, group=group, usage=usage)
-    reported = {error.field for error in errors}
-    errors.extend(
-        error for error in check_item(catalog, item, index) if error.field not in reported
-    )
-    return item, errors

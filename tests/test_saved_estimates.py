@@ -5,13 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError, connection
 
 from estimates import pricing
 from estimates.models import (
     Estimate,
     EstimateItem,
-    EstimateQuerySet,
     PriceBook,
     PublishedPriceBookError,
     Rate,
@@ -417,51 +415,13 @@ class TestReprice:
         assert list(first.copies.all()) == [second]
 
 
-class TestRetriesWhenSqliteIsLocked:
-    @pytest.mark.django_db(transaction=True)
-    def test_a_locked_database_is_retried_on_sqlite_only(self, price_book, monkeypatch):
-        real_insert = EstimateQuerySet._insert
-        calls = []
-
-        def locked_twice(self, *args):
-            calls.append(1)
-            if len(calls) <= 2:
-                raise OperationalError("database is locked")
-            return real_insert(self, *args)
-
-        monkeypatch.setattr(EstimateQuerySet, "_insert", locked_twice)
-
-        if connection.vendor == "sqlite":
-            estimate = save(price_book)
-            assert len(calls) == 3
-            assert Estimate.objects.get().public_id == estimate.public_id
-        else:
-            with pytest.raises(OperationalError):
-                save(price_book)
-            assert len(calls) == 1
-            assert not Estimate.objects.exists()
-
-    def test_no_retry_inside_an_outer_transaction(self, price_book, monkeypatch):
-        calls = []
-
-        def locked(self, *args):
-            calls.append(1)
-            raise OperationalError("database is locked")
-
-        monkeypatch.setattr(EstimateQuerySet, "_insert", locked)
-
-        with pytest.raises(OperationalError):
-            save(price_book)
-        assert len(calls) == 1
-
-
 def test_unknown_public_id_finds_nothing(price_book):
     save(price_book)
 
     assert not Estimate.objects.filter(public_id=uuid.uuid4()).exists()
 
 
-class TestReviewFindings:
+class TestLineageAndBulkChanges:
     def test_lineage_is_read_in_one_query_and_stops_at_ten(
         self, price_book, django_assert_num_queries
     ):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from estimates import pricing
+from estimates import pricing, regions
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def quantity(value: Decimal | None) -> str:
 
 @register.filter
 def region_name(code: str) -> str:
-    return pricing.region_name(code)
+    return regions.region_name(code)
 
 
 @register.simple_tag
@@ -45,16 +45,6 @@ def chart_rows(quote: pricing.Quote | None) -> list[dict]:
             "name": name,
             "monthly": monthly,
             "width": f"{(monthly / largest * 100).quantize(Decimal('0.1')):f}",
-            "y": index * BAR_PITCH,
-            "text_y": index * BAR_PITCH + 15,
         }
-        for index, (code, name, monthly) in enumerate(rows)
+        for code, name, monthly in rows
     ]
-
-
-BAR_PITCH = 26
-
-
-@register.simple_tag
-def chart_height(rows: list[dict]) -> int:
-    return max(1, len(rows)) * BAR_PITCH

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from . import pricing
+from .models import Estimate, EstimateItem
+from .regions import region_name
 
 CARD_PREFIX = "card"
-MAX_GROUP_LENGTH = 100
 
 
 class QuantityField(forms.Field):
@@ -59,7 +61,7 @@ class CardForm(forms.Form):
     group = forms.CharField(
         label="Group",
         required=False,
-        max_length=MAX_GROUP_LENGTH,
+        max_length=EstimateItem._meta.get_field("group").max_length,
         help_text="Optional: prod, staging, a team…",
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
@@ -71,7 +73,7 @@ class CardForm(forms.Form):
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
-        self.fields["region"].choices = [(r, f"{pricing.region_name(r)} ({r})") for r in regions]
+        self.fields["region"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
         self.fields["region"].initial = regions[0] if regions else pricing.DEFAULT_REGION
         if self.service_spec:
             for spec in self.service_spec.inputs:
@@ -128,6 +130,9 @@ def describe(form: forms.Form, *names: str) -> None:
 
 
 class BaseCardFormSet(forms.BaseFormSet):
+    """The estimate's cards. It owns the management form's format: it writes it (`data_for`)
+    and reads it back to add, remove and renumber cards before they are validated."""
+
     def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
         self.catalog = catalog
         super().__init__(*args, prefix=CARD_PREFIX, **kwargs)
@@ -137,6 +142,80 @@ class BaseCardFormSet(forms.BaseFormSet):
 
     def items(self) -> list[pricing.Item]:
         return [form.item() for form in self.forms]
+
+    @staticmethod
+    def data_for(items: list[pricing.Item]) -> dict[str, str]:
+        """Form data for a formset holding these items (to prefill the editor)."""
+        data = {
+            f"{CARD_PREFIX}-TOTAL_FORMS": str(len(items)),
+            f"{CARD_PREFIX}-INITIAL_FORMS": "0",
+            f"{CARD_PREFIX}-MIN_NUM_FORMS": "0",
+            f"{CARD_PREFIX}-MAX_NUM_FORMS": str(pricing.MAX_ITEMS),
+        }
+        for index, item in enumerate(items):
+            prefix = f"{CARD_PREFIX}-{index}"
+            data[f"{prefix}-service"] = item.service
+            data[f"{prefix}-region"] = item.region
+            data[f"{prefix}-group"] = item.group
+            for key, value in item.usage.items():
+                data[f"{prefix}-{key}"] = pricing.decimal_text(value)
+        return data
+
+    @staticmethod
+    def posted_cards(data: QueryDict) -> list[dict[str, str]]:
+        """The cards as posted, field by field, before validation."""
+        try:
+            total = int(data.get(f"{CARD_PREFIX}-TOTAL_FORMS", "0"))
+        except ValueError:
+            total = 0
+        cards = []
+        for index in range(max(0, min(total, pricing.MAX_ITEMS))):
+            prefix = f"{CARD_PREFIX}-{index}-"
+            cards.append(
+                {key[len(prefix) :]: data.get(key, "") for key in data if key.startswith(prefix)}
+            )
+        return cards
+
+    @classmethod
+    def with_cards(cls, data: QueryDict, cards: list[dict[str, str]]) -> QueryDict:
+        """The same post with its cards replaced, numbered from 0 with a matching count."""
+        rebuilt = QueryDict(mutable=True)
+        for key in data:
+            if not key.startswith(f"{CARD_PREFIX}-"):
+                rebuilt.setlist(key, data.getlist(key))
+        for key, value in cls.data_for([]).items():
+            rebuilt[key] = value
+        rebuilt[f"{CARD_PREFIX}-TOTAL_FORMS"] = str(len(cards))
+        for index, card in enumerate(cards):
+            for field, value in card.items():
+                rebuilt[f"{CARD_PREFIX}-{index}-{field}"] = value
+        return rebuilt
+
+    @classmethod
+    def apply_action(cls, catalog: pricing.Catalog, data: QueryDict, action: str) -> QueryDict:
+        """Add (`add:kms`) or remove (`remove:3`) a card; anything else leaves the post as is."""
+        verb, _, argument = action.partition(":")
+        cards = cls.posted_cards(data)
+        if verb == "add" and argument in catalog.services and len(cards) < pricing.MAX_ITEMS:
+            regions = catalog.service_regions(argument)
+            cards.append({"service": argument, "region": regions[0] if regions else ""})
+            return cls.with_cards(data, cards)
+        if verb == "remove" and argument.isdigit() and int(argument) < len(cards):
+            del cards[int(argument)]
+            return cls.with_cards(data, cards)
+        return data
+
+    def focus_last_card(self, swapped_by_htmx: bool) -> None:
+        """The card just added takes the focus, so keyboard users type straight into it.
+
+        A whole page uses the browser's autofocus. A fragment marks the field for
+        static/js/editor.js, which focuses it once the swap has settled: the browser's own
+        autofocus on inserted content can fire late and pull the focus from another field.
+        """
+        fields = self.forms[-1].usage_fields() if self.forms else []
+        if fields:
+            attribute = "data-autofocus" if swapped_by_htmx else "autofocus"
+            fields[0].field.widget.attrs[attribute] = True
 
 
 CardFormSet = forms.formset_factory(
@@ -159,13 +238,13 @@ class EstimateForm(forms.Form):
     )
     name = forms.CharField(
         label="Name",
-        max_length=200,
+        max_length=Estimate.max_length("name"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 40}),
     )
     description = forms.CharField(
         label="Description",
-        max_length=2000,
+        max_length=Estimate.max_length("description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
@@ -174,21 +253,3 @@ class EstimateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         describe(self, "name", "description")
-
-
-def card_data(items: list[pricing.Item]) -> dict[str, str]:
-    """Form data for a formset holding these items (to prefill the editor)."""
-    data = {
-        f"{CARD_PREFIX}-TOTAL_FORMS": str(len(items)),
-        f"{CARD_PREFIX}-INITIAL_FORMS": "0",
-        f"{CARD_PREFIX}-MIN_NUM_FORMS": "0",
-        f"{CARD_PREFIX}-MAX_NUM_FORMS": str(pricing.MAX_ITEMS),
-    }
-    for index, item in enumerate(items):
-        prefix = f"{CARD_PREFIX}-{index}"
-        data[f"{prefix}-service"] = item.service
-        data[f"{prefix}-region"] = item.region
-        data[f"{prefix}-group"] = item.group
-        for key, value in item.usage.items():
-            data[f"{prefix}-{key}"] = pricing.decimal_text(value)
-    return data

@@ -7,4 +7,5 @@ app_name = "estimates"
 urlpatterns = [
     path("", editor.estimate_new, name="new"),
     path("preview", editor.estimate_preview, name="preview"),
+    path("save", editor.estimate_save, name="save"),
 ]

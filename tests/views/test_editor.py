@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from estimates.forms import card_data
+from estimates.forms import CardFormSet
 from estimates.pricing import Item, money
 
 HTMX = {"HX-Request": "true"}
@@ -20,7 +20,7 @@ def form_data(*cards: dict, free_tier: bool = True, **extra) -> dict:
         Item(card["service"], card.get("region", "us-east-1"), card.get("group", ""), {})
         for card in cards
     ]
-    data = card_data(items)
+    data = CardFormSet.data_for(items)
     for index, card in enumerate(cards):
         for key, value in card.get("usage", {}).items():
             data[f"card-{index}-{key}"] = value

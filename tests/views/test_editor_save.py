@@ -11,10 +11,11 @@ from estimates.models import Estimate
 from .test_editor import KMS, form_data, monthly_total
 
 NEW = "/"
+SAVE = "/save"
 
 
 def save(client, *cards, **extra):
-    return client.post(NEW, form_data(*cards, action="save", **extra))
+    return client.post(SAVE, form_data(*cards, **extra))
 
 
 @pytest.mark.django_db

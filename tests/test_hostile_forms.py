@@ -18,7 +18,6 @@ from tests.test_hostile_json import (
     SERVICE_CODES,
     SERVICE_KEYS,
     nasty_text,
-    route_exists,
     save_one_estimate,
 )
 from tests.test_security import InlineCode
@@ -146,15 +145,11 @@ def saved_estimate(client, price_book):
 
 @pytest.fixture
 def preview_url() -> str:
-    if not route_exists("/preview"):
-        pytest.skip("POST /preview has no route yet")
     return "/preview"
 
 
 @pytest.fixture
 def editor_url() -> str:
-    if not route_exists("/"):
-        pytest.skip("POST / (the editor) has no route yet")
     return "/"
 
 
@@ -199,8 +194,7 @@ def test_preview_answers_200_to_any_post(
 
     assert response.status_code == 200, response.content[:300]
     assert_safe_html(response, preview_url)
-    if saved_estimate:
-        saved_estimate.assert_unchanged()
+    saved_estimate.assert_unchanged()
 
 
 @HOSTILE
@@ -234,5 +228,4 @@ def test_editor_survives_any_post(
     else:
         assert response.status_code in (200, 400, 429), response.status_code
         assert_safe_html(response, editor_url)
-    if saved_estimate:
-        saved_estimate.assert_unchanged()
+    saved_estimate.assert_unchanged()

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from .views import api, saved_api
+from .views import api
 
 app_name = "api"
 
 urlpatterns = [
     path("services", api.services, name="services"),
     path("quote", api.quote, name="quote"),
-    path("estimates", saved_api.estimate_create, name="estimates"),
+    path("estimates", api.estimate_create, name="estimates"),
     # A str, not a uuid, converter: a malformed id gets the API's JSON 404, not the HTML page.
-    path("estimates/<str:public_id>", saved_api.estimate_detail, name="estimate"),
+    path("estimates/<str:public_id>", api.estimate_detail, name="estimate"),
 ]

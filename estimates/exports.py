@@ -10,7 +10,6 @@ the working. Text cells a spreadsheet would run as a formula are neutralised wit
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from . import pricing
@@ -18,7 +17,6 @@ from . import pricing
 if TYPE_CHECKING:
     from .models import Estimate
 
-CURRENCY = "USD"
 COLUMNS = (
     "group",
     "service",
@@ -41,10 +39,6 @@ def neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def money_cell(amount: Decimal) -> str:
-    return f"{pricing.cents(amount):f}"
-
-
 def unit_price_cell(line: pricing.Line) -> str:
     return pricing.decimal_text(line.unit_price / line.per_units)
 
@@ -64,10 +58,10 @@ def write_quote_csv(
         ("name", neutralise(name)),
         ("description", neutralise(description)),
         *extra_summary,
-        ("monthly", money_cell(quote.monthly_total)),
-        ("upfront", money_cell(quote.upfront_total)),
-        ("first_12_months", money_cell(quote.first_12_months_total)),
-        ("currency", CURRENCY),
+        ("monthly", pricing.amount_text(quote.monthly_total)),
+        ("upfront", pricing.amount_text(quote.upfront_total)),
+        ("first_12_months", pricing.amount_text(quote.first_12_months_total)),
+        ("currency", pricing.CURRENCY),
         ("price_book", neutralise(catalog.book_name)),
         ("price_book_date", catalog.effective_date),
         ("free_tier", "on" if quote.free_tier else "off"),
@@ -88,8 +82,8 @@ def write_quote_csv(
                     pricing.decimal_text(line.quantity),
                     neutralise(line.unit),
                     unit_price_cell(line),
-                    money_cell(line.monthly),
-                    money_cell(line.first_12_months),
+                    pricing.amount_text(line.monthly),
+                    pricing.amount_text(line.first_12_months),
                     neutralise(line.formula),
                 ]
             )

@@ -1,122 +1,15 @@
-"""The JSON API: the catalog and quotes. Scripts and the pages share these shapes."""
+"""The JSON API: the catalog, quotes, and saved estimates. The shapes live in api_json.py."""
 
-import json
-from decimal import Decimal
+from __future__ import annotations
+
+import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import pricing
-from ..models import PriceBook
-
-CURRENCY = "USD"
-
-
-def money_text(amount: Decimal) -> str:
-    """Money in JSON: a string with two decimals, rounded half-up for display."""
-    return f"{pricing.cents(amount):f}"
-
-
-def price_book_as_json(catalog: pricing.Catalog) -> dict:
-    return {
-        "id": catalog.book_id,
-        "name": catalog.book_name,
-        "effective_date": catalog.effective_date,
-    }
-
-
-def catalog_as_json(catalog: pricing.Catalog) -> dict:
-    return {
-        "currency": CURRENCY,
-        "price_book": price_book_as_json(catalog),
-        "regions": [{"code": code, "name": pricing.region_name(code)} for code in catalog.regions],
-        "services": [
-            {
-                "code": service.code,
-                "name": service.name,
-                "summary": service.summary,
-                "guidance": list(service.guidance),
-                "free_tier_note": service.free_tier_note,
-                "regions": list(catalog.service_regions(service.code)),
-                "inputs": [
-                    {
-                        "key": spec.key,
-                        "label": spec.label,
-                        "unit": spec.unit,
-                        "help": spec.help,
-                        "min": pricing.decimal_text(spec.min_value),
-                        "max": pricing.decimal_text(spec.max_value),
-                        "step": spec.step,
-                    }
-                    for spec in service.inputs
-                ],
-            }
-            for service in catalog.services.values()
-        ],
-    }
-
-
-def line_as_json(line: pricing.Line) -> dict:
-    return {
-        "usage_key": line.usage_key,
-        "label": line.label,
-        "quantity": pricing.decimal_text(line.quantity),
-        "unit": line.unit,
-        "free_quantity": pricing.decimal_text(line.free_quantity),
-        "billable_quantity": pricing.decimal_text(line.billable_quantity),
-        "unit_price": pricing.price_text(line.unit_price).lstrip("$").replace(",", ""),
-        "per_units": pricing.decimal_text(line.per_units),
-        "billing": line.billing,
-        "monthly": money_text(line.monthly),
-        "upfront": money_text(line.upfront),
-        "formula": line.formula,
-        "source": line.source,
-        "grade": line.grade,
-    }
-
-
-def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
-    return {
-        "currency": CURRENCY,
-        "price_book": price_book_as_json(catalog),
-        "free_tier": quote.free_tier,
-        "monthly_total": money_text(quote.monthly_total),
-        "upfront_total": money_text(quote.upfront_total),
-        "first_12_months_total": money_text(quote.first_12_months_total),
-        "items": [
-            {
-                "service": item_quote.item.service,
-                "service_name": item_quote.service_name,
-                "region": item_quote.item.region,
-                "group": item_quote.item.group,
-                "monthly": money_text(item_quote.monthly),
-                "upfront": money_text(item_quote.upfront),
-                "lines": [line_as_json(line) for line in item_quote.lines],
-            }
-            for item_quote in quote.items
-        ],
-    }
-
-
-def errors_response(errors: list[pricing.FieldError], status: int = 400) -> JsonResponse:
-    body = {"errors": [{"item": e.item, "field": e.field, "message": e.message} for e in errors]}
-    return JsonResponse(body, status=status)
-
-
-def no_price_book_response() -> JsonResponse:
-    return errors_response(
-        [pricing.FieldError(None, "price_book", "No price book is published yet.")], status=503
-    )
-
-
-def read_json_body(request: HttpRequest) -> tuple[object, list[pricing.FieldError]]:
-    """The request body as JSON with exact Decimals (never floats), or a field error."""
-    try:
-        return json.loads(request.body, parse_float=Decimal), []
-    # ArithmeticError: a number like 1e99999999999999999999 that Decimal cannot hold.
-    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
-        return None, [pricing.FieldError(None, "body", "The body is not valid JSON.")]
+from .. import api_json, pricing, ratelimit
+from ..models import Estimate, PriceBook
 
 
 @require_GET
@@ -124,22 +17,112 @@ def services(request: HttpRequest) -> HttpResponse:
     """The catalog of the current price book: services, their usage inputs and Regions."""
     book = PriceBook.objects.current()
     if book is None:
-        return no_price_book_response()
-    return JsonResponse(catalog_as_json(book.catalog()))
+        return api_json.no_price_book_response()
+    return JsonResponse(api_json.catalog_as_json(book.catalog()))
 
 
 @csrf_exempt
 @require_POST
 def quote(request: HttpRequest) -> HttpResponse:
     """Price an estimate with the current price book."""
-    payload, errors = read_json_body(request)
+    payload, errors = api_json.read_json_body(request)
     if errors:
-        return errors_response(errors)
+        return api_json.errors_response(errors)
     book = PriceBook.objects.current()
     if book is None:
-        return no_price_book_response()
+        return api_json.no_price_book_response()
     catalog = book.catalog()
-    free_tier, items, errors = pricing.items_from_payload(catalog, payload)
+    free_tier, items, errors = api_json.read_quote_body(catalog, payload)
     if errors:
-        return errors_response(errors)
-    return JsonResponse(quote_as_json(catalog, pricing.quote(catalog, items, free_tier)))
+        return api_json.errors_response(errors)
+    priced = pricing.price_items(catalog, items, free_tier)
+    return JsonResponse(api_json.quote_as_json(catalog, priced))
+
+
+@require_GET
+def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A saved estimate as JSON, priced with the book it was saved with."""
+    try:
+        parsed = uuid.UUID(public_id)
+    except ValueError:
+        return api_json.not_found_response()
+    estimate = (
+        Estimate.objects.select_related("price_book", "copied_from")
+        .filter(public_id=parsed)
+        .first()
+    )
+    if estimate is None:
+        return api_json.not_found_response()
+    return api_json.safe_json_response(api_json.estimate_as_json(estimate))
+
+
+@csrf_exempt
+@require_POST
+def estimate_create(request: HttpRequest) -> HttpResponse:
+    """Save an estimate priced with the current book; 201 with its links."""
+    # CSRF-exempt is safe only because a cross-site page cannot send application/json
+    # without a CORS preflight, which this app never answers; a form could send text/plain.
+    if request.body and request.content_type != "application/json":
+        return api_json.error_response("body", "Send the estimate as application/json.", 415)
+    decision = ratelimit.hit_save(request)
+    if not decision.allowed:
+        return rate_limited_response(decision)
+    payload, errors = api_json.read_json_body(request)
+    if errors:
+        return api_json.errors_response(errors)
+    book = PriceBook.objects.current()
+    if book is None:
+        return api_json.no_price_book_response()
+    free_tier, items, errors = api_json.read_quote_body(book.catalog(), payload)
+    if errors:
+        return api_json.errors_response(errors)
+    copied_from, errors = _copied_from(payload)
+    if errors:
+        return api_json.errors_response(errors)
+    try:
+        estimate = Estimate.objects.create_from_items(
+            name=payload.get("name", ""),
+            description=payload.get("description", "") or "",
+            price_book=book,
+            items=items,
+            free_tier=free_tier,
+            copied_from=copied_from,
+        )
+    except pricing.PricingError as error:
+        return api_json.errors_response(error.errors)
+    url = request.build_absolute_uri(estimate.get_absolute_url())
+    response = api_json.safe_json_response(
+        {
+            "id": str(estimate.public_id),
+            "url": url,
+            "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
+            "json_url": request.build_absolute_uri(estimate.get_json_url()),
+        },
+        status=201,
+    )
+    response["Location"] = url
+    return response
+
+
+def rate_limited_response(decision: ratelimit.Decision) -> HttpResponse:
+    message = (
+        f"Too many saves from your address: at most {decision.limit} in a while. "
+        f"Try again in {decision.retry_after} seconds."
+    )
+    response = api_json.error_response("rate", message, 429)
+    response["Retry-After"] = str(decision.retry_after)
+    return response
+
+
+def _copied_from(payload: dict) -> tuple[Estimate | None, list[pricing.FieldError]]:
+    raw = payload.get("copied_from")
+    if raw is None or raw == "":
+        return None, []
+    try:
+        parsed = uuid.UUID(raw) if isinstance(raw, str) else None
+    except ValueError:
+        parsed = None
+    estimate = Estimate.objects.filter(public_id=parsed).first() if parsed else None
+    if estimate is None:
+        return None, [pricing.FieldError(None, "copied_from", "No estimate has this id.")]
+    return estimate, []

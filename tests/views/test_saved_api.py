@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
-from estimates import pricing, ratelimit
+from estimates import api_json, pricing, ratelimit
 from estimates.models import Estimate, EstimateItem, PriceBook
 
 D = Decimal
@@ -83,7 +83,7 @@ class TestRoundTrip:
         quoted = client.post(QUOTE_URL, json.dumps(body), content_type="application/json").json()
         engine_quote = pricing.quote(
             price_book.catalog(),
-            pricing.items_from_payload(price_book.catalog(), json.loads(json.dumps(body)))[1],
+            api_json.read_quote_body(price_book.catalog(), json.loads(json.dumps(body)))[1],
             free_tier,
         )
 

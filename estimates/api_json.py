@@ -1,0 +1,229 @@
+"""The API's JSON, both ways: reading request bodies into engine items, writing quotes,
+estimates and errors. The JSON counterpart of exports.py; the views in views/api.py only call it.
+
+Money is a string with two decimals (`"5.94"`), rounded half-up from the exact sums; quantities
+and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from . import pricing
+from .models import Estimate, EstimateItem
+from .regions import region_name
+
+FieldError = pricing.FieldError
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
+    """The request body as JSON with exact Decimals (never floats), or a field error."""
+    try:
+        return json.loads(request.body, parse_float=Decimal), []
+    # ArithmeticError: a number like 1e99999999999999999999 that Decimal cannot hold.
+    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
+        return None, [FieldError(None, "body", "The body is not valid JSON.")]
+
+
+def read_quote_body(
+    catalog: pricing.Catalog, payload: object
+) -> tuple[bool, list[pricing.Item], list[FieldError]]:
+    """A quote body (`{"free_tier", "items": [...]}`) as items, checked against the catalog.
+
+    Each item is checked once: what does not parse is reported as such, the rest by the engine.
+    """
+    if not isinstance(payload, dict):
+        return True, [], [FieldError(None, "body", "The body must be a JSON object.")]
+    errors: list[FieldError] = []
+    free_tier = payload.get("free_tier", True)
+    if not isinstance(free_tier, bool):
+        errors.append(FieldError(None, "free_tier", "free_tier must be true or false."))
+        free_tier = True
+    raw_items = payload.get("items", [])
+    if not isinstance(raw_items, list):
+        return free_tier, [], [*errors, FieldError(None, "items", "items must be a list.")]
+    if len(raw_items) > pricing.MAX_ITEMS:
+        message = f"At most {pricing.MAX_ITEMS} items in one estimate."
+        return free_tier, [], [*errors, FieldError(None, "items", message)]
+    items = []
+    for index, raw in enumerate(raw_items):
+        item, item_errors = _read_item(raw, index)
+        if item is not None:
+            reported = {error.field for error in item_errors}
+            checked = pricing.check_item(catalog, item, index)
+            item_errors += [error for error in checked if error.field not in reported]
+            items.append(item)
+        errors.extend(item_errors)
+    return free_tier, items, errors
+
+
+def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[FieldError]]:
+    """One item's JSON as an engine item; quantities that do not parse are reported, left out."""
+    if not isinstance(raw, dict):
+        return None, [FieldError(index, "item", "Each item must be a JSON object.")]
+    service = raw.get("service")
+    region = raw.get("region", pricing.DEFAULT_REGION)
+    group = raw.get("group", "")
+    raw_usage = raw.get("usage", {})
+    errors = []
+    if not isinstance(service, str) or not service:
+        return None, [FieldError(index, "service", 'Name a service, e.g. "kms".')]
+    if not isinstance(region, str):
+        errors.append(FieldError(index, "region", "region must be a string."))
+        region = pricing.DEFAULT_REGION
+    if group is None:
+        group = ""
+    group_length = EstimateItem._meta.get_field("group").max_length
+    if not isinstance(group, str) or len(group) > group_length:
+        message = f"group must be text of at most {group_length} characters."
+        errors.append(FieldError(index, "group", message))
+        group = ""
+    if not isinstance(raw_usage, dict):
+        return None, [*errors, FieldError(index, "usage", "usage must be a JSON object.")]
+    usage: dict[str, Decimal] = {}
+    for key, raw_value in raw_usage.items():
+        try:
+            usage[str(key)] = pricing.parse_quantity(raw_value)
+        except ValueError as error:
+            errors.append(FieldError(index, str(key), str(error)))
+    return pricing.Item(service=service, region=region, group=group, usage=usage), errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def price_book_as_json(catalog: pricing.Catalog) -> dict:
+    return {
+        "id": catalog.book_id,
+        "name": catalog.book_name,
+        "effective_date": catalog.effective_date,
+    }
+
+
+def catalog_as_json(catalog: pricing.Catalog) -> dict:
+    return {
+        "currency": pricing.CURRENCY,
+        "price_book": price_book_as_json(catalog),
+        "regions": [{"code": code, "name": region_name(code)} for code in catalog.regions],
+        "services": [
+            {
+                "code": service.code,
+                "name": service.name,
+                "summary": service.summary,
+                "guidance": list(service.guidance),
+                "free_tier_note": service.free_tier_note,
+                "regions": list(catalog.service_regions(service.code)),
+                "inputs": [
+                    {
+                        "key": spec.key,
+                        "label": spec.label,
+                        "unit": spec.unit,
+                        "help": spec.help,
+                        "min": pricing.decimal_text(spec.min_value),
+                        "max": pricing.decimal_text(spec.max_value),
+                        "step": spec.step,
+                    }
+                    for spec in service.inputs
+                ],
+            }
+            for service in catalog.services.values()
+        ],
+    }
+
+
+def line_as_json(line: pricing.Line) -> dict:
+    return {
+        "usage_key": line.usage_key,
+        "label": line.label,
+        "quantity": pricing.decimal_text(line.quantity),
+        "unit": line.unit,
+        "free_quantity": pricing.decimal_text(line.free_quantity),
+        "billable_quantity": pricing.decimal_text(line.billable_quantity),
+        "unit_price": pricing.price_amount(line.unit_price),
+        "per_units": pricing.decimal_text(line.per_units),
+        "billing": line.billing,
+        "monthly": pricing.amount_text(line.monthly),
+        "upfront": pricing.amount_text(line.upfront),
+        "formula": line.formula,
+        "source": line.source,
+        "grade": line.grade,
+    }
+
+
+def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
+    return {
+        "currency": pricing.CURRENCY,
+        "price_book": price_book_as_json(catalog),
+        "free_tier": quote.free_tier,
+        "monthly_total": pricing.amount_text(quote.monthly_total),
+        "upfront_total": pricing.amount_text(quote.upfront_total),
+        "first_12_months_total": pricing.amount_text(quote.first_12_months_total),
+        "items": [
+            {
+                "service": item_quote.item.service,
+                "service_name": item_quote.service_name,
+                "region": item_quote.item.region,
+                "group": item_quote.item.group,
+                "monthly": pricing.amount_text(item_quote.monthly),
+                "upfront": pricing.amount_text(item_quote.upfront),
+                "lines": [line_as_json(line) for line in item_quote.lines],
+            }
+            for item_quote in quote.items
+        ],
+    }
+
+
+def estimate_as_json(estimate: Estimate) -> dict:
+    """The quote's shape, priced with the pinned book, plus what identifies the estimate."""
+    body = quote_as_json(estimate.price_book.catalog(), estimate.quote())
+    for item_json, item in zip(body["items"], estimate.as_payload()["items"], strict=True):
+        item_json["usage"] = item["usage"]
+    return {
+        "id": str(estimate.public_id),
+        "name": estimate.name,
+        "description": estimate.description,
+        "created_at": estimate.created_at.isoformat(),
+        "copied_from": str(estimate.copied_from.public_id) if estimate.copied_from else None,
+        **body,
+    }
+
+
+def safe_json_response(body: dict, status: int = 200) -> HttpResponse:
+    """JSON with <, > and & escaped, so that user text stays inert even pasted into HTML."""
+    text = (
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return HttpResponse(text, status=status, content_type="application/json")
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: {"errors": [{"item", "field", "message"}]}
+
+
+def errors_response(errors: list[FieldError], status: int = 400) -> JsonResponse:
+    body = {"errors": [{"item": e.item, "field": e.field, "message": e.message} for e in errors]}
+    return JsonResponse(body, status=status)
+
+
+def error_response(field: str, message: str, status: int = 400) -> JsonResponse:
+    return errors_response([FieldError(None, field, message)], status)
+
+
+def no_price_book_response() -> JsonResponse:
+    return error_response("price_book", "No price book is published yet.", 503)
+
+
+def not_found_response() -> JsonResponse:
+    return error_response("id", "No estimate has this id.", 404)

@@ -208,7 +208,19 @@ class PriceBookAdmin(GuardedAdmin):
 
 class UsageInputInline(FrozenInline, admin.TabularInline):
     model = UsageInput
-    fields = ("key", "label", "unit", "min_value", "max_value", "whole", "position")
+    fields = (
+        "key",
+        "label",
+        "unit",
+        "help",
+        "min_value",
+        "max_value",
+        "whole",
+        "at_most_key",
+        "at_most_factor",
+        "requires_key",
+        "position",
+    )
 
 
 class RateInline(FrozenInline, admin.TabularInline):

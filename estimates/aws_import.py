@@ -1,4 +1,8 @@
-"""Import prices from AWS Price List offer files (JSON or CSV, format v1.0) into a draft book.
+"""AWS Price List offer files (JSON or CSV, format v1.0), and a price book holding their prices.
+
+Plain functions with no database: offer files and a book's data (price_book_file's format) go in;
+out comes the data of a new book holding the offers' prices, with what they changed. The
+import_aws_prices command loads that as a draft and prints the report.
 
 - Which rate a price belongs to is data: `Service.aws_offer_code` and `Rate.aws_usage_type`, the
   usage type without its Region prefix (`KMS-Requests` for `USE1-KMS-Requests`).
@@ -17,15 +21,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
-
 from . import pricing
-from .models import PriceBook, Rate, RateTier
-from .price_changes import Comparison, change_text, compare_catalogs, rate_text
+from .price_book_file import BookData, rate_spec
+from .regions import REGION_BY_PRICE_LIST_PREFIX, REGIONS
 
 FORMAT_VERSION = "v1.0"
 HOURS_PER_MONTH = Decimal(730)
@@ -34,44 +36,10 @@ ON_DEMAND = "OnDemand"
 CURRENCY = "USD"
 CSV_METADATA_ROWS = ("FormatVersion", "Disclaimer", "Publication Date", "Version", "OfferCode")
 
-# Usage-type prefixes of the AWS Regions (a usage type may also start with the Region code itself,
-# as KMS's `us-west-1-KMS-Requests` does).
-REGION_PREFIXES = {
-    "USE1": "us-east-1",
-    "USE2": "us-east-2",
-    "USW1": "us-west-1",
-    "USW2": "us-west-2",
-    "CAN1": "ca-central-1",
-    "CAN2": "ca-west-1",
-    "EU": "eu-west-1",
-    "EUW1": "eu-west-1",
-    "EUW2": "eu-west-2",
-    "EUW3": "eu-west-3",
-    "EUC1": "eu-central-1",
-    "EUC2": "eu-central-2",
-    "EUN1": "eu-north-1",
-    "EUS1": "eu-south-1",
-    "EUS2": "eu-south-2",
-    "AFS1": "af-south-1",
-    "APE1": "ap-east-1",
-    "APN1": "ap-northeast-1",
-    "APN2": "ap-northeast-2",
-    "APN3": "ap-northeast-3",
-    "APS1": "ap-southeast-1",
-    "APS2": "ap-southeast-2",
-    "APS3": "ap-south-1",
-    "APS4": "ap-southeast-3",
-    "APS5": "ap-south-2",
-    "APS6": "ap-southeast-4",
-    "ILC1": "il-central-1",
-    "MEC1": "me-central-1",
-    "MES1": "me-south-1",
-    "MXC1": "mx-central-1",
-    "SAE1": "sa-east-1",
-    "UGE1": "us-gov-east-1",
-    "UGW1": "us-gov-west-1",
-}
-REGION_CODES = frozenset(REGION_PREFIXES.values()) | frozenset(pricing.REGION_NAMES)
+# A usage type starts with a Region's Price List prefix (regions.py), or with the Region code
+# itself, as KMS's `us-west-1-KMS-Requests` does.
+REGION_PREFIXES = REGION_BY_PRICE_LIST_PREFIX
+REGION_CODES = frozenset(REGIONS)
 
 
 class AwsPriceListError(ValueError):
@@ -345,7 +313,7 @@ def tiers_from_dimensions(
 
 
 # ---------------------------------------------------------------------------------------------
-# Importing
+# A book with the offers' prices
 
 
 @dataclass(frozen=True)
@@ -365,82 +333,60 @@ class Unmapped:
     reason: str
 
 
-@dataclass
-class ImportReport:
-    book: PriceBook
-    based_on: PriceBook
-    imported: list[ImportedRate] = field(default_factory=list)
-    assumed: list[ImportedRate] = field(default_factory=list)
-    unmapped: list[Unmapped] = field(default_factory=list)
-    comparison: Comparison | None = None
+@dataclass(frozen=True)
+class OfferImport:
+    """A book's data with the offers' prices in it, and what the offers changed or left out."""
 
-    def lines(self) -> list[str]:
-        """What the import did, as lines for a terminal."""
-        lines = [
-            f"Created draft price book {self.book.pk} “{self.book.name}” "
-            f"from “{self.based_on.name}”.",
-            f"Imported {len(self.imported)} rates:",
-        ]
-        lines += [f"  {_rate_line(entry)}" for entry in self.imported]
-        if self.assumed:
-            lines.append(
-                "Not in these files, copied from the book's "
-                f"{pricing.DEFAULT_REGION} prices and marked unverified (E):"
-            )
-            lines += [f"  {_rate_line(entry)}" for entry in self.assumed]
-        changes = self.comparison.changes if self.comparison else ()
-        lines.append(f"Changes against “{self.based_on.name}”: {len(changes)}")
-        lines += [
-            f"  {change.kind} {change.service}.{change.rate} [{change.region}]: "
-            f"{change_text(change)}"
-            for change in changes
-        ]
-        lines.append(f"Usage types not mapped: {len(self.unmapped)}")
-        lines += [
-            f"  {entry.offer_code} {entry.usage_type}: {entry.reason}" for entry in self.unmapped
-        ]
-        return lines
-
-
-def _rate_line(entry: ImportedRate) -> str:
-    return f"{entry.service}.{entry.rate} [{entry.region}]: {rate_text(entry.spec)}"
+    book: BookData
+    imported: tuple[ImportedRate, ...]
+    assumed: tuple[ImportedRate, ...]
+    unmapped: tuple[Unmapped, ...]
 
 
 def import_offers(
-    offers: Sequence[Offer], name: str | None = None, book: PriceBook | None = None
-) -> ImportReport:
-    """Copy the current book to a draft holding the offers' prices; nothing is written on error."""
-    book = book or PriceBook.objects.current()
-    if book is None:
-        raise AwsPriceListError("No price book is published yet: there is nothing to copy.")
-    known = set(book.services.exclude(aws_offer_code="").values_list("aws_offer_code", flat=True))
+    book: BookData, offers: Sequence[Offer], *, effective_date: str, name: str | None = None
+) -> OfferImport:
+    """`book` with the offers' prices, as a new book's data; AwsPriceListError if nothing maps.
+
+    A rate gets a row of its own in each Region the offers price it in. A service that gains a
+    Region gets every other rate there too: copies of the default Region's, graded E.
+    """
+    known = {service["aws_offer_code"] for service in book["services"]} - {""}
     for offer in offers:
         if offer.offer_code not in known:
             raise AwsPriceListError(
                 f"{offer.source}: unknown offer code {offer.offer_code!r} "
                 f"(expected one of {', '.join(sorted(known))})."
             )
-    with transaction.atomic():
-        draft = book.copy_to_draft(name or _draft_name(offers))
-        report = ImportReport(book=draft, based_on=book)
-        _apply(draft, offers, report)
-        if not report.imported:
-            raise AwsPriceListError(
-                "No usage type in these files maps to a rate of the price book; nothing imported."
-            )
-        draft.source_note = "\n".join(
-            [
-                draft.source_note,
-                *(
-                    f"Imported from the AWS Price List: {offer.offer_code}, published "
-                    f"{offer.publication_date}, version {offer.version}."
-                    for offer in offers
-                ),
-            ]
-        ).strip()
-        draft.save(update_fields=["source_note"])
-        report.comparison = compare_catalogs(book.catalog(), draft.catalog())
-    return report
+    work = _Work(book)
+    for offer in offers:
+        for product in offer.products:
+            work.add_product(offer, product)
+    if not work.imported:
+        raise AwsPriceListError(
+            "No usage type in these files maps to a rate of the price book; nothing imported."
+        )
+    work.fill_new_regions()
+    notes = [
+        f"Imported from the AWS Price List: {offer.offer_code}, published "
+        f"{offer.publication_date}, version {offer.version}."
+        for offer in offers
+    ]
+    return OfferImport(
+        book={
+            **book,
+            "name": name or _draft_name(offers),
+            "effective_date": effective_date,
+            "source_note": "\n".join([book["source_note"], *notes]).strip(),
+            "services": [
+                {**service, "rates": rates}
+                for service, rates in zip(book["services"], work.rates, strict=True)
+            ],
+        },
+        imported=tuple(work.imported),
+        assumed=tuple(work.assumed),
+        unmapped=tuple(work.unmapped),
+    )
 
 
 def _draft_name(offers: Sequence[Offer]) -> str:
@@ -448,155 +394,140 @@ def _draft_name(offers: Sequence[Offer]) -> str:
     return f"AWS Price List import, published {published}".strip()
 
 
-def _apply(draft: PriceBook, offers: Sequence[Offer], report: ImportReport) -> None:
-    rates = list(
-        Rate.objects.filter(service__price_book=draft)
-        .select_related("service")
-        .prefetch_related("tiers")
-    )
-    by_usage_type: dict[tuple[str, str], set[tuple[int, str]]] = {}
-    by_key: dict[tuple[int, str], dict[str, Rate]] = {}
-    for rate in rates:
-        by_key.setdefault((rate.service_id, rate.code), {})[rate.region] = rate
-        if rate.aws_usage_type and rate.service.aws_offer_code:
-            mapping = by_usage_type.setdefault(
-                (rate.service.aws_offer_code, rate.aws_usage_type), set()
+class _Work:
+    """The book's rates, one entry per Region, while the offers' prices go in."""
+
+    def __init__(self, book: BookData):
+        self.codes = [service["code"] for service in book["services"]]
+        self.rates: list[list[dict]] = []
+        # (service index, rate code) → {Region: its rate entry}, in the book's order.
+        self.by_key: dict[tuple[int, str], dict[str, dict]] = {}
+        self.by_usage_type: dict[tuple[str, str], set[tuple[int, str]]] = {}
+        for index, service in enumerate(book["services"]):
+            rates = []
+            for rate in service["rates"]:
+                for region in rate["regions"]:
+                    entry = {**rate, "regions": (region,)}
+                    rates.append(entry)
+                    self.by_key.setdefault((index, rate["code"]), {})[region] = entry
+                if rate["aws_usage_type"] and service["aws_offer_code"]:
+                    mapping = (service["aws_offer_code"], rate["aws_usage_type"])
+                    self.by_usage_type.setdefault(mapping, set()).add((index, rate["code"]))
+            self.rates.append(rates)
+        self.seen: dict[tuple[int, str, str], tuple[str, tuple]] = {}
+        self.new_regions: dict[int, set[str]] = {}
+        self.imported: list[ImportedRate] = []
+        self.assumed: list[ImportedRate] = []
+        self.unmapped: list[Unmapped] = []
+
+    def add_product(self, offer: Offer, product: OfferProduct) -> None:
+        region, usage_type = split_usage_type(product.usage_type, product.region_code)
+        targets = self.by_usage_type.get((offer.offer_code, usage_type))
+        if not targets:
+            return self.skip(offer, product, "no rate has this usage type")
+        if not region:
+            return self.skip(offer, product, "no Region")
+        if not product.dimensions:
+            return self.skip(offer, product, "no OnDemand price")
+        for service, code in sorted(targets):
+            template = _template(self.by_key[(service, code)])
+            free_units, tiers = tiers_from_dimensions(
+                product.dimensions, template["per_units"], template["free_units"]
             )
-            mapping.add((rate.service_id, rate.code))
-    seen: dict[tuple[int, str, str], tuple[str, tuple]] = {}
-    new_regions: dict[int, set[str]] = {}
-    for offer in offers:
-        for product in offer.products:
-            region, usage_type = split_usage_type(product.usage_type, product.region_code)
-            targets = by_usage_type.get((offer.offer_code, usage_type))
-            if not targets:
-                _unmapped(report, offer, product, "no rate has this usage type")
-                continue
-            if not region:
-                _unmapped(report, offer, product, "no Region")
-                continue
-            if not product.dimensions:
-                _unmapped(report, offer, product, "no OnDemand price")
-                continue
-            for service_id, code in sorted(targets):
-                regions = by_key[(service_id, code)]
-                template = _template(regions)
-                free_units, tiers = tiers_from_dimensions(
-                    product.dimensions, template.per_units, template.free_units
-                )
-                key = (service_id, code, region)
-                if key in seen:
-                    if seen[key][1] != (free_units, tiers):
-                        raise AwsPriceListError(
-                            f"{offer.source}: SKU {product.sku} prices {template.service.code}."
-                            f"{code} in {region} differently from SKU {seen[key][0]}."
-                        )
-                    continue
-                seen[key] = (product.sku, (free_units, tiers))
-                if not _service_has_region(by_key, service_id, region):
-                    new_regions.setdefault(service_id, set()).add(region)
-                rate = _store(
-                    regions,
-                    template,
-                    region,
-                    free_units,
-                    tiers,
-                    grade=Rate.Grade.B,
-                    source=f"AWS Price List {offer.offer_code}, published "
-                    f"{offer.publication_date[:10]}",
-                )
-                report.imported.append(
-                    ImportedRate(
-                        template.service.code, code, region, rate.as_spec(), product.sku, usage_type
+            key = (service, code, region)
+            if key in self.seen:
+                if self.seen[key][1] != (free_units, tiers):
+                    raise AwsPriceListError(
+                        f"{offer.source}: SKU {product.sku} prices {self.codes[service]}.{code} "
+                        f"in {region} differently from SKU {self.seen[key][0]}."
                     )
+                continue
+            self.seen[key] = (product.sku, (free_units, tiers))
+            if not self.has_region(service, region):
+                self.new_regions.setdefault(service, set()).add(region)
+            spec = self.store(
+                service,
+                code,
+                region,
+                free_units=free_units,
+                tiers=tiers,
+                grade="B",
+                source=f"AWS Price List {offer.offer_code}, published "
+                f"{offer.publication_date[:10]}",
+            )
+            self.imported.append(
+                ImportedRate(self.codes[service], code, region, spec, product.sku, usage_type)
+            )
+
+    def skip(self, offer: Offer, product: OfferProduct, reason: str) -> None:
+        entry = Unmapped(offer.offer_code, product.usage_type or f"(SKU {product.sku})", reason)
+        if entry not in self.unmapped:
+            self.unmapped.append(entry)
+
+    def has_region(self, service: int, region: str) -> bool:
+        return any(
+            region in regions or pricing.ALL_REGIONS in regions
+            for (owner, _), regions in self.by_key.items()
+            if owner == service
+        )
+
+    def fill_new_regions(self) -> None:
+        """A service that gains a Region keeps every rate there: copies of the default Region's."""
+        for (service, code), regions in self.by_key.items():
+            if pricing.ALL_REGIONS in regions:
+                continue
+            for region in sorted(self.new_regions.get(service, ())):
+                if region in regions:
+                    continue
+                template = _template(regions)
+                spec = self.store(
+                    service,
+                    code,
+                    region,
+                    free_units=template["free_units"],
+                    tiers=tuple(pricing.Tier(t["start"], t["price"]) for t in template["tiers"]),
+                    grade="E",
+                    source=f"Assumed equal to {template['regions'][0]}: not in the AWS Price "
+                    "List files imported",
                 )
-    _fill_new_regions(by_key, new_regions, report)
+                self.assumed.append(ImportedRate(self.codes[service], code, region, spec, "", ""))
+
+    def store(
+        self,
+        service: int,
+        code: str,
+        region: str,
+        *,
+        free_units: Decimal,
+        tiers: Sequence[pricing.Tier],
+        grade: str,
+        source: str,
+    ) -> pricing.RateSpec:
+        """The rate's entry for the Region, made from the template's when it has none yet."""
+        regions = self.by_key[(service, code)]
+        old = regions.get(region)
+        entry = {
+            **(old or _template(regions)),
+            "regions": (region,),
+            "free_units": free_units,
+            "tiers": [{"start": tier.start, "price": tier.price} for tier in tiers],
+            "grade": grade,
+            "source": source[:300],
+        }
+        rates = self.rates[service]
+        if old is None:
+            # After the rate's other Regions, where a row added to the book would sort.
+            last = max(index for index, rate in enumerate(rates) if rate["code"] == code)
+            rates.insert(last + 1, entry)
+        else:
+            rates[next(index for index, rate in enumerate(rates) if rate is old)] = entry
+        regions[region] = entry
+        return rate_spec(entry, region)
 
 
-def _unmapped(report: ImportReport, offer: Offer, product: OfferProduct, reason: str) -> None:
-    entry = Unmapped(offer.offer_code, product.usage_type or f"(SKU {product.sku})", reason)
-    if entry not in report.unmapped:
-        report.unmapped.append(entry)
-
-
-def _template(regions: dict[str, Rate]) -> Rate:
+def _template(regions: dict[str, dict]) -> dict:
     """The rate a new Region's rate is copied from: all Regions, else the default Region's."""
     for region in (pricing.ALL_REGIONS, pricing.DEFAULT_REGION):
         if region in regions:
             return regions[region]
     return regions[min(regions)]
-
-
-def _service_has_region(by_key: dict, service_id: int, region: str) -> bool:
-    return any(
-        region in regions or pricing.ALL_REGIONS in regions
-        for (owner, _), regions in by_key.items()
-        if owner == service_id
-    )
-
-
-def _store(
-    regions: dict[str, Rate],
-    template: Rate,
-    region: str,
-    free_units: Decimal,
-    tiers: Sequence[pricing.Tier],
-    grade: str,
-    source: str,
-) -> Rate:
-    rate = regions.get(region)
-    if rate is None:
-        rate = Rate(
-            service=template.service,
-            code=template.code,
-            label=template.label,
-            meters=template.meters,
-            per_units=template.per_units,
-            unit=template.unit,
-            region=region,
-            billing=template.billing,
-            aws_usage_type=template.aws_usage_type,
-            position=template.position,
-        )
-        regions[region] = rate
-    rate.free_units = free_units
-    rate.grade = grade
-    rate.source = source[:300]
-    rate.save()
-    rate.tiers.all().delete()
-    RateTier.objects.bulk_create(
-        RateTier(rate=rate, start=tier.start, price=tier.price) for tier in tiers
-    )
-    # Fresh from the database, so that as_spec() and later copies see the new tiers.
-    regions[region] = (
-        Rate.objects.select_related("service").prefetch_related("tiers").get(pk=rate.pk)
-    )
-    return regions[region]
-
-
-def _fill_new_regions(
-    by_key: dict[tuple[int, str], dict[str, Rate]],
-    new_regions: dict[int, set[str]],
-    report: ImportReport,
-) -> None:
-    """A service that gains a Region keeps every rate there: copies of the default Region's."""
-    for (service_id, code), regions in by_key.items():
-        if pricing.ALL_REGIONS in regions:
-            continue
-        for region in sorted(new_regions.get(service_id, ())):
-            if region in regions:
-                continue
-            template = _template(regions)
-            rate = _store(
-                regions,
-                template,
-                region,
-                template.free_units,
-                [pricing.Tier(tier.start, tier.price) for tier in template.tiers.all()],
-                grade=Rate.Grade.E,
-                source=f"Assumed equal to {template.region}: not in the AWS Price List files "
-                "imported",
-            )
-            report.assumed.append(
-                ImportedRate(rate.service.code, code, region, rate.as_spec(), "", "")
-            )

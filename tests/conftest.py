@@ -1,4 +1,3 @@
-import importlib
 import json
 from pathlib import Path
 
@@ -10,9 +9,17 @@ from django.test import override_settings
 
 from estimates import pricing
 from estimates.models import PriceBook
+from estimates.price_book_file import (
+    PRICE_BOOKS,
+    catalog_from_book,
+    load_book,
+    model_classes,
+    read_price_book,
+)
 
 DATA = Path(__file__).parent / "data"
-SEED = importlib.import_module("estimates.migrations.0002_seed_price_book_2026_11")
+FIRST_BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
+FIRST_BOOK = read_price_book(FIRST_BOOK_FILE)
 
 
 def load_data(name: str):
@@ -46,54 +53,18 @@ def empty_cache():
 
 @pytest.fixture
 def price_book(db) -> PriceBook:
-    """The seeded first book; seeded again after a transactional test flushed the tables."""
-    SEED.seed(django_apps)
-    return PriceBook.objects.get(name=SEED.BOOK_NAME)
+    """The seeded first book; loaded again, as the migration does, after a transactional test
+    flushed the tables."""
+    if not PriceBook.objects.filter(name=FIRST_BOOK["name"]).exists():
+        load_book(FIRST_BOOK, **model_classes(django_apps), publish=True)
+    return PriceBook.objects.get(name=FIRST_BOOK["name"])
 
 
-def seed_catalog() -> pricing.Catalog:
-    """The first price book as the engine sees it, built from the seed data with no database."""
-    services = {}
-    for spec in SEED.SERVICES:
-        inputs = tuple(
-            pricing.InputSpec(key=key, label=label, unit=unit, help=help_text, **options)
-            for key, label, unit, help_text, options in spec["inputs"]
-        )
-        rates = tuple(
-            pricing.RateSpec(
-                code=code,
-                label=label,
-                meters=tuple(meters.split()),
-                per_units=per_units,
-                unit=unit,
-                tiers=tuple(pricing.Tier(pricing.Decimal(start), price) for start, price in tiers),
-                free_units=pricing.Decimal(free_units),
-                region=spec["region"],
-                grade=grade,
-                source=source,
-            )
-            for code, label, meters, per_units, unit, tiers, free_units, grade, source, _ in spec[
-                "rates"
-            ]
-        )
-        services[spec["code"]] = pricing.ServiceSpec(
-            code=spec["code"],
-            name=spec["name"],
-            inputs=inputs,
-            rates=rates,
-            summary=spec["summary"],
-            guidance=tuple(spec["guidance"]),
-            free_tier_note=spec["free_tier_note"],
-        )
-    return pricing.Catalog(
-        book_id=None,
-        book_name=SEED.BOOK_NAME,
-        effective_date="2026-11-01",
-        services=services,
-        regions=("us-east-1",),
-    )
+def first_catalog() -> pricing.Catalog:
+    """The first price book as the engine sees it, read from its file with no database."""
+    return catalog_from_book(FIRST_BOOK)
 
 
 @pytest.fixture(scope="session")
 def catalog() -> pricing.Catalog:
-    return seed_catalog()
+    return first_catalog()

@@ -7,7 +7,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 
-from estimates.models import PriceBook, PublishedPriceBookError, Rate, RateTier, Service
+from estimates.admin import UsageInputInline
+from estimates.models import (
+    PriceBook,
+    PublishedPriceBookError,
+    Rate,
+    RateTier,
+    Service,
+    UsageInput,
+)
 
 BOOKS = "/admin/estimates/pricebook/"
 
@@ -234,6 +242,52 @@ class TestDraftsAreEditable:
         assert changed.label == "Symmetric requests (new)"
         assert [(t.start, t.price) for t in changed.tiers.all()] == [(0, D("0.04"))]
         assert [(t.start, t.price) for t in rate(draft.copied_from).tiers.all()] == [(0, D("0.03"))]
+
+    def test_every_field_of_a_draft_usage_input_can_be_changed(self, admin_client, draft):
+        service = Service.objects.get(price_book=draft, code="kms")
+        data = form_data(admin_client.get(change_url(service)))
+        (row,) = [
+            name.removesuffix("-key")
+            for name, value in data.items()
+            if name.startswith("inputs-") and name.endswith("-key") and value == "key_rotations"
+        ]
+        data.update(
+            {
+                f"{row}-help": "Rotations billed this month.",
+                f"{row}-at_most_key": "symmetric_requests",
+                f"{row}-at_most_factor": "0.5",
+                f"{row}-requires_key": "keys",
+            }
+        )
+
+        response = admin_client.post(change_url(service), data)
+
+        assert response.status_code == 302
+        changed = UsageInput.objects.get(service=service, key="key_rotations")
+        assert (
+            changed.help,
+            changed.at_most_key,
+            changed.at_most_factor,
+            changed.requires_key,
+        ) == (
+            "Rotations billed this month.",
+            "symmetric_requests",
+            D("0.5"),
+            "keys",
+        )
+        published = UsageInput.objects.get(
+            service__price_book=draft.copied_from, key="key_rotations"
+        )
+        assert (published.at_most_key, published.at_most_factor, published.requires_key) == (
+            "keys",
+            D(2),
+            "",
+        )
+
+    def test_the_usage_input_inline_shows_every_field_of_the_model(self):
+        editable = {field.name for field in UsageInput._meta.fields} - {"id", "service"}
+
+        assert set(UsageInputInline.fields) == editable
 
     def test_a_draft_book_can_be_renamed(self, admin_client, draft):
         data = form_data(admin_client.get(change_url(draft)))

@@ -1,6 +1,5 @@
 """Hostile JSON against every JSON POST endpoint: never a 5xx, and no saved estimate changes."""
 
-import importlib
 import json
 from decimal import Decimal
 
@@ -15,11 +14,15 @@ from hypothesis import strategies as st
 from estimates import pricing
 from estimates.models import Estimate
 
-SEED = importlib.import_module("estimates.migrations.0002_seed_price_book_2026_11")
-SERVICE_CODES = [spec["code"] for spec in SEED.SERVICES]
-INPUT_KEYS = sorted({spec[0] for service in SEED.SERVICES for spec in service["inputs"]})
+from .conftest import FIRST_BOOK
+
+SERVICE_CODES = [service["code"] for service in FIRST_BOOK["services"]]
+INPUT_KEYS = sorted(
+    {spec["key"] for service in FIRST_BOOK["services"] for spec in service["inputs"]}
+)
 SERVICE_KEYS = {
-    service["code"]: [spec[0] for spec in service["inputs"]] for service in SEED.SERVICES
+    service["code"]: [spec["key"] for spec in service["inputs"]]
+    for service in FIRST_BOOK["services"]
 }
 REGIONS = ["us-east-1", "eu-west-1", "ap-south-1", "*", "", "US-EAST-1", "mars-north-1"]
 

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from estimates import pricing
 from estimates.pricing import Item, PricingError, Tier
 
-from .conftest import load_data, seed_catalog
+from .conftest import first_catalog, load_data
 
 EXAMPLES = load_data("examples.json")["examples"]
-CATALOG = seed_catalog()
+CATALOG = first_catalog()
 
 
 def items_of(example: dict) -> list[Item]:

@@ -1,8 +1,26 @@
 """`import_aws_prices FILE [FILE…]`: a draft price book from AWS Price List offer files."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from ...aws_import import AwsPriceListError, import_offers, read_offer_file
+from ... import pricing
+from ...aws_import import (
+    AwsPriceListError,
+    ImportedRate,
+    OfferImport,
+    import_offers,
+    read_offer_file,
+)
+from ...models import PriceBook
+from ...price_book_file import (
+    PriceBookFileError,
+    dump_book,
+    load_book,
+    model_classes,
+    read_price_book,
+)
+from ...price_changes import Comparison, change_text, compare_catalogs, rate_text
 
 
 class Command(BaseCommand):
@@ -18,8 +36,54 @@ class Command(BaseCommand):
     def handle(self, *args, files: list[str], name: str | None, **options) -> None:
         try:
             offers = [read_offer_file(path) for path in files]
-            report = import_offers(offers, name=name)
+            current = PriceBook.objects.current()
+            if current is None:
+                raise AwsPriceListError("No price book is published yet: there is nothing to copy.")
+            result = import_offers(
+                read_price_book(dump_book(current)),
+                offers,
+                effective_date=timezone.localdate().isoformat(),
+                name=name,
+            )
         except AwsPriceListError as error:
             raise CommandError(f"{error} Nothing was imported.") from None
-        for line in report.lines():
+        except PriceBookFileError as error:
+            raise CommandError(
+                f"The current price book {current.pk} does not pass the price book file checks:\n"
+                f"{error}\nNothing was imported."
+            ) from None
+        draft = load_book(result.book, **model_classes(apps), publish=False, copied_from=current)
+        comparison = compare_catalogs(current.catalog(), draft.catalog())
+        for line in report_lines(draft, current, result, comparison):
             self.stdout.write(line)
+
+
+def report_lines(
+    draft: PriceBook, based_on: PriceBook, result: OfferImport, comparison: Comparison
+) -> list[str]:
+    """What the import did, as lines for a terminal."""
+    lines = [
+        f"Created draft price book {draft.pk} “{draft.name}” from “{based_on.name}”.",
+        f"Imported {len(result.imported)} rates:",
+    ]
+    lines += [f"  {_rate_line(entry)}" for entry in result.imported]
+    if result.assumed:
+        lines.append(
+            "Not in these files, copied from the book's "
+            f"{pricing.DEFAULT_REGION} prices and marked unverified (E):"
+        )
+        lines += [f"  {_rate_line(entry)}" for entry in result.assumed]
+    lines.append(f"Changes against “{based_on.name}”: {len(comparison.changes)}")
+    lines += [
+        f"  {change.kind} {change.service}.{change.rate} [{change.region}]: {change_text(change)}"
+        for change in comparison.changes
+    ]
+    lines.append(f"Usage types not mapped: {len(result.unmapped)}")
+    lines += [
+        f"  {entry.offer_code} {entry.usage_type}: {entry.reason}" for entry in result.unmapped
+    ]
+    return lines
+
+
+def _rate_line(entry: ImportedRate) -> str:
+    return f"{entry.service}.{entry.rate} [{entry.region}]: {rate_text(entry.spec)}"

@@ -1,14 +1,19 @@
-"""How long one live recompute takes for 1, 10 and 100 cards, against a minimal Django view.
+"""How long one recompute takes, in the editor and through the API, against the framework floor.
 
 Run: .venv/bin/python bench/recompute.py [--repeat N]
 
-It migrates a throw-away SQLite database (which seeds the first price book), then times
-POST /preview in process with Django's test client (full middleware stack, template rendering,
-no network), and a view that returns "ok" through the same stack as the floor. It prints the
-median time per request, the ratio to the floor, and the SQL queries per recompute.
+It migrates a throw-away SQLite database (which seeds the price books), then times in process,
+with Django's test client (full middleware stack, no network):
+- the floor: a 404 for a path no URL matches, through the same middleware;
+- POST /preview (the editor's live recompute, a template fragment) for 1, 10 and 100 cards, and
+  for 10 cards each in 40 accounts and every Region its service is priced in;
+- POST /api/v1/quote for the same 10 items, and for 10 items × 40 accounts × those Regions.
+It prints the median time per request, the ratio to the floor measured in the same run, and the
+SQL queries per request.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -30,22 +35,12 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path  # noqa: E402
-from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
-from estimates.forms import card_data  # noqa: E402
+from estimates.forms import CardFormSet  # noqa: E402
+from estimates.models import PriceBook  # noqa: E402
 from estimates.pricing import Item  # noqa: E402
-
-
-@csrf_exempt
-def floor_view(request):
-    return HttpResponse("ok")
-
-
-urlpatterns = [path("floor", floor_view), path("", include("estimates.urls"))]
 
 USAGE = [
     ("kms", {"keys": 10, "symmetric_requests": 2_000_000}),
@@ -54,25 +49,53 @@ USAGE = [
     ("secrets_manager", {"secrets": 40, "api_calls": 3_000_000}),
     ("macie", {"s3_buckets": 20, "data_inspected_gb": 10}),
 ]
-CARD_TEMPLATES = [
-    Item(code, usage={key: Decimal(value) for key, value in usage.items()}) for code, usage in USAGE
-]
 
 
-def form_for(cards: int) -> dict:
-    items = [CARD_TEMPLATES[index % len(CARD_TEMPLATES)] for index in range(cards)]
-    return {**card_data(items), "free_tier": "on"}
+def items_for(cards: int, accounts: int = 1, all_regions: bool = False) -> list[Item]:
+    catalog = PriceBook.objects.current().catalog()
+    items = []
+    for index in range(cards):
+        code, usage = USAGE[index % len(USAGE)]
+        regions = catalog.service_regions(code) if all_regions else ("us-east-1",)
+        quantities = {key: Decimal(value) for key, value in usage.items()}
+        items.append(Item(code, usage=quantities, accounts=accounts, regions=regions))
+    return items
 
 
-def timed(client: Client, url: str, data: dict, repeat: int) -> float:
-    client.post(url, data)  # warm: template compilation, price-book catalog
+def form_for(items: list[Item]) -> dict:
+    data = CardFormSet.data_for(items)
+    data["free_tier"] = "on"
+    return data
+
+
+def body_for(items: list[Item]) -> str:
+    return json.dumps(
+        {
+            "items": [
+                {
+                    "service": item.service,
+                    "regions": list(item.regions),
+                    "accounts": item.accounts,
+                    "usage": {key: str(value) for key, value in item.usage.items()},
+                }
+                for item in items
+            ]
+        }
+    )
+
+
+def timed(send, repeat: int, status: int = 200) -> tuple[float, int]:
+    """Median seconds per request, and the SQL queries one request makes."""
+    send()  # warm: template compilation, price-book catalog
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
-        response = client.post(url, data, headers={"HX-Request": "true"})
+        response = send()
         samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples)
+        assert response.status_code == status, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        send()
+    return statistics.median(samples), len(queries)
 
 
 def main() -> None:
@@ -81,16 +104,39 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     client = Client(HTTP_HOST="localhost")
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        floor = timed(client, "/floor", {}, args.repeat)
-        print(f"{'cards':>6} {'median ms':>10} {'× floor':>8} {'SQL queries':>12}")
-        print(f"{'floor':>6} {floor * 1000:>10.2f} {1:>8.1f} {'-':>12}")
-        for cards in (1, 10, 100):
-            data = form_for(cards)
-            median = timed(client, "/preview", data, args.repeat)
-            with CaptureQueriesContext(connection) as queries:
-                client.post("/preview", data, headers={"HX-Request": "true"})
-            print(f"{cards:>6} {median * 1000:>10.2f} {median / floor:>8.1f} {len(queries):>12}")
+    # DEBUG off, as in production: a 404 is the plain page, not the debug one.
+    with override_settings(DEBUG=False):
+        run(client, args.repeat)
+
+
+def run(client: Client, repeat: int) -> None:
+    htmx = {"HX-Request": "true"}
+
+    def preview(items):
+        data = form_for(items)
+        return lambda: client.post("/preview", data, headers=htmx)
+
+    def api_quote(items):
+        body = body_for(items)
+        return lambda: client.post("/api/v1/quote", body, content_type="application/json")
+
+    floor, _ = timed(lambda: client.post("/no-such-page", {}), repeat, status=404)
+    regions = max(len(item.regions) for item in items_for(5, all_regions=True))
+    organisation = f"10 × 40 accounts × ≤{regions} Regions"
+    cases = [
+        ("preview, 1 card", preview(items_for(1))),
+        ("preview, 10 cards", preview(items_for(10))),
+        ("preview, 100 cards", preview(items_for(100))),
+        (f"preview, {organisation}", preview(items_for(10, 40, True))),
+        ("API quote, 10 items", api_quote(items_for(10))),
+        (f"API quote, {organisation}", api_quote(items_for(10, 40, True))),
+    ]
+    width = max(len(name) for name, _ in cases)
+    print(f"{'request':<{width}} {'median ms':>10} {'× floor':>8} {'SQL queries':>12}")
+    print(f"{'floor: a 404, same middleware':<{width}} {floor * 1000:>10.2f} {1:>8.1f} {'-':>12}")
+    for name, send in cases:
+        median, queries = timed(send, repeat)
+        print(f"{name:<{width}} {median * 1000:>10.2f} {median / floor:>8.1f} {queries:>12}")
 
 
 if __name__ == "__main__":

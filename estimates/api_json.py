@@ -18,6 +18,7 @@ from .models import Estimate, EstimateItem
 from .regions import region_name
 
 FieldError = pricing.FieldError
+SHARE_SHOWN = Decimal("0.000001")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -33,6 +34,14 @@ def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
         return None, [FieldError(None, "body", "The body is not valid JSON.")]
 
 
+# What a body and an item may hold: anything else is an error, so a typo (`"acounts"`) never
+# prices something other than what was meant.
+BODY_FIELDS = frozenset(
+    {"free_tier", "items", "name", "description", "copied_from", "price_book", "projection"}
+)
+ITEM_FIELDS = frozenset({"service", "region", "regions", "group", "usage", "accounts"})
+
+
 def read_quote_body(
     catalog: pricing.Catalog, payload: object
 ) -> tuple[bool, list[pricing.Item], list[FieldError]]:
@@ -42,7 +51,7 @@ def read_quote_body(
     """
     if not isinstance(payload, dict):
         return True, [], [FieldError(None, "body", "The body must be a JSON object.")]
-    errors: list[FieldError] = []
+    errors = _unknown_fields(payload, BODY_FIELDS, None)
     free_tier = payload.get("free_tier", True)
     if not isinstance(free_tier, bool):
         errors.append(FieldError(None, "free_tier", "free_tier must be true or false."))
@@ -61,24 +70,29 @@ def read_quote_body(
             checked = pricing.check_item(catalog, item, index)
             item_errors += [error for error in checked if error.field not in reported]
             items.append(item)
-        errors.extend(item_errors)
+        errors += item_errors
+    if not errors:
+        errors = pricing.check_waivers(catalog, tuple(items))
     return free_tier, items, errors
 
 
+def _unknown_fields(raw: dict, known: frozenset[str], index: int | None) -> list[FieldError]:
+    return [
+        FieldError(index, str(key), f"Unknown field '{key}'.") for key in raw if key not in known
+    ]
+
+
 def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[FieldError]]:
-    """One item's JSON as an engine item; quantities that do not parse are reported, left out."""
+    """One item's JSON as an engine item; what does not parse is reported and left out."""
     if not isinstance(raw, dict):
         return None, [FieldError(index, "item", "Each item must be a JSON object.")]
     service = raw.get("service")
-    region = raw.get("region", pricing.DEFAULT_REGION)
-    group = raw.get("group", "")
-    raw_usage = raw.get("usage", {})
-    errors = []
     if not isinstance(service, str) or not service:
         return None, [FieldError(index, "service", 'Name a service, e.g. "kms".')]
-    if not isinstance(region, str):
-        errors.append(FieldError(index, "region", "region must be a string."))
-        region = pricing.DEFAULT_REGION
+    errors = _unknown_fields(raw, ITEM_FIELDS, index)
+    regions, region_errors = _read_regions(raw, index)
+    errors += region_errors
+    group = raw.get("group", "")
     if group is None:
         group = ""
     group_length = EstimateItem._meta.get_field("group").max_length
@@ -86,15 +100,50 @@ def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[Field
         message = f"group must be text of at most {group_length} characters."
         errors.append(FieldError(index, "group", message))
         group = ""
+    accounts = raw.get("accounts", 1)
+    message = pricing.check_accounts(accounts)
+    if message:
+        errors.append(FieldError(index, "accounts", message))
+        accounts = 1
+    raw_usage = raw.get("usage", {})
     if not isinstance(raw_usage, dict):
         return None, [*errors, FieldError(index, "usage", "usage must be a JSON object.")]
     usage: dict[str, Decimal] = {}
     for key, raw_value in raw_usage.items():
         try:
+            if raw_value is None:
+                raise ValueError("Enter a number.")
             usage[str(key)] = pricing.parse_quantity(raw_value)
         except ValueError as error:
             errors.append(FieldError(index, str(key), str(error)))
-    return pricing.Item(service=service, region=region, group=group, usage=usage), errors
+    item = pricing.Item(
+        service=service, group=group, usage=usage, accounts=int(accounts), regions=regions
+    )
+    return item, errors
+
+
+def _read_regions(raw: dict, index: int) -> tuple[tuple[str, ...], list[FieldError]]:
+    """`"region": "us-east-1"` or `"regions": [...]`, not both; us-east-1 when neither."""
+    if "region" in raw and "regions" in raw:
+        message = 'Give either "region" or "regions", not both.'
+        return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
+    if "regions" in raw:
+        regions = raw["regions"]
+        if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+            message = "regions must be a list of Region codes."
+            return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
+        if not regions:
+            message = "Name at least one Region."
+            return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
+        if len(set(regions)) != len(regions):
+            return tuple(dict.fromkeys(regions)), [
+                FieldError(index, "regions", "Name each Region once.")
+            ]
+        return tuple(regions), []
+    region = raw.get("region", pricing.DEFAULT_REGION)
+    if not isinstance(region, str):
+        return (pricing.DEFAULT_REGION,), [FieldError(index, "region", "region must be a string.")]
+    return (region,), []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +205,12 @@ def line_as_json(line: pricing.Line) -> dict:
         "formula": line.formula,
         "source": line.source,
         "grade": line.grade,
+        "region": line.region,
+        "pooled_quantity": pricing.decimal_text(line.pooled_quantity),
+        "share": pricing.decimal_text(line.share.quantize(SHARE_SHOWN)),
+        "pooling": line.pooling,
+        "pooling_verified": not line.pooling_unverified,
+        "waived": line.waived,
     }
 
 
@@ -172,6 +227,8 @@ def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
                 "service": item_quote.item.service,
                 "service_name": item_quote.service_name,
                 "region": item_quote.item.region,
+                "regions": list(item_quote.item.regions),
+                "accounts": item_quote.item.accounts,
                 "group": item_quote.item.group,
                 "monthly": pricing.amount_text(item_quote.monthly),
                 "upfront": pricing.amount_text(item_quote.upfront),

@@ -4,7 +4,10 @@ Layout: summary rows (`field,value`), one empty row, then a header row and one r
 line. Money has two decimals, rounded half-up from the exact sums like every page shows it.
 `unit_price` is the price of one `unit` (the book's "$0.03 per 10,000 requests" is 0.000003 per
 request), so quantity × unit_price is the cost before free units and tiers; `formula` shows
-the working. Text cells a spreadsheet would run as a formula are neutralised with a leading `'`.
+the working. `region` is the line's Region; `accounts` and `regions` (space-separated) are the
+card's, `pooled_quantity` is the quantity the tiers and free allowance were applied to across
+the organisation at the rate's `pooling` level. Text cells a spreadsheet would run as a formula
+are neutralised with a leading `'`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ COLUMNS = (
     "monthly",
     "first_12_months",
     "formula",
+    "accounts",
+    "regions",
+    "pooled_quantity",
+    "pooling",
 )
 # Leading characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +83,7 @@ def write_quote_csv(
                 [
                     neutralise(item.group),
                     neutralise(item.service),
-                    neutralise(item.region),
+                    neutralise(line.region),
                     neutralise(line.usage_key),
                     neutralise(line.label),
                     pricing.decimal_text(line.quantity),
@@ -85,6 +92,10 @@ def write_quote_csv(
                     pricing.amount_text(line.monthly),
                     pricing.amount_text(line.first_12_months),
                     neutralise(line.formula),
+                    str(item.accounts),
+                    neutralise(" ".join(item.regions)),
+                    pricing.decimal_text(line.pooled_quantity),
+                    line.pooling,
                 ]
             )
 

@@ -53,11 +53,41 @@ class QuantityField(forms.Field):
             raise ValidationError(message, code="out_of_range")
 
 
+class AccountsField(forms.Field):
+    """How many accounts run this card's usage: a whole number from 1; blank is 1."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6, "data-accounts": ""}
+    )
+
+    def to_python(self, value: object) -> int:
+        if value in (None, ""):
+            return 1
+        try:
+            number = pricing.parse_quantity(value)
+        except ValueError:
+            raise ValidationError("Enter a whole number of accounts.", code="invalid") from None
+        message = pricing.check_accounts(number)
+        if message:
+            raise ValidationError(message, code="out_of_range")
+        return int(number)
+
+
 class CardForm(forms.Form):
-    """One service in the estimate: its Region, an optional group, and its usage."""
+    """One service in the estimate: its Regions, accounts, an optional group, and its usage,
+    typed per account and per Region."""
 
     service = forms.CharField(widget=forms.HiddenInput, max_length=50)
-    region = forms.ChoiceField(label="Region")
+    regions = forms.MultipleChoiceField(
+        label="Regions",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one Region."},
+    )
+    accounts = AccountsField(
+        label="Accounts",
+        required=False,
+        help_text="The usage below runs in each of these accounts, in each Region picked.",
+    )
     group = forms.CharField(
         label="Group",
         required=False,
@@ -73,12 +103,12 @@ class CardForm(forms.Form):
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
-        self.fields["region"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
-        self.fields["region"].initial = regions[0] if regions else pricing.DEFAULT_REGION
+        self.fields["regions"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
+        self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
         if self.service_spec:
             for spec in self.service_spec.inputs:
                 self.fields[spec.key] = QuantityField(spec)
-        describe(self, *self.fields.keys() - {"service"})
+        describe(self, *self.fields.keys() - {"service", "regions"})
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]
@@ -95,6 +125,17 @@ class CardForm(forms.Form):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, message)
         return cleaned
+
+    def multiplier(self) -> str:
+        """`× 40 accounts × 4 Regions` as typed, or "" for one account in one Region."""
+        if not self.is_bound or "accounts" in self.errors or "regions" in self.errors:
+            return ""
+        item = pricing.Item(
+            "",
+            accounts=self.cleaned_data.get("accounts") or 1,
+            regions=tuple(self.cleaned_data.get("regions") or ()),
+        )
+        return item.multiplier
 
     def usage(self) -> dict[str, Decimal]:
         """The quantities that parsed, by usage key (fields with errors left out)."""
@@ -114,7 +155,8 @@ class CardForm(forms.Form):
     def item(self) -> pricing.Item:
         return pricing.Item(
             service=self.cleaned_data["service"],
-            region=self.cleaned_data["region"],
+            regions=tuple(self.cleaned_data["regions"]),
+            accounts=self.cleaned_data.get("accounts") or 1,
             group=self.cleaned_data.get("group", ""),
             usage={key: value for key, value in self.usage().items() if value},
         )
@@ -143,27 +185,35 @@ class BaseCardFormSet(forms.BaseFormSet):
     def items(self) -> list[pricing.Item]:
         return [form.item() for form in self.forms]
 
+    def check_rules_between_cards(self) -> None:
+        """Messages beside a field for the price book's rules between services (a waiver
+        claimed with nothing in the estimate to grant it), once each card is valid alone."""
+        valid = [form for form in self.forms if form.is_valid()]
+        items = tuple(form.item() for form in valid)
+        for error in pricing.check_waivers(self.catalog, items):
+            valid[error.item].add_error(error.field, error.message)
+
     @staticmethod
-    def data_for(items: list[pricing.Item]) -> dict[str, str]:
+    def data_for(items: list[pricing.Item]) -> QueryDict:
         """Form data for a formset holding these items (to prefill the editor)."""
-        data = {
-            f"{CARD_PREFIX}-TOTAL_FORMS": str(len(items)),
-            f"{CARD_PREFIX}-INITIAL_FORMS": "0",
-            f"{CARD_PREFIX}-MIN_NUM_FORMS": "0",
-            f"{CARD_PREFIX}-MAX_NUM_FORMS": str(pricing.MAX_ITEMS),
-        }
+        data = QueryDict(mutable=True)
+        data[f"{CARD_PREFIX}-TOTAL_FORMS"] = str(len(items))
+        data[f"{CARD_PREFIX}-INITIAL_FORMS"] = "0"
+        data[f"{CARD_PREFIX}-MIN_NUM_FORMS"] = "0"
+        data[f"{CARD_PREFIX}-MAX_NUM_FORMS"] = str(pricing.MAX_ITEMS)
         for index, item in enumerate(items):
             prefix = f"{CARD_PREFIX}-{index}"
             data[f"{prefix}-service"] = item.service
-            data[f"{prefix}-region"] = item.region
+            data.setlist(f"{prefix}-regions", list(item.regions))
+            data[f"{prefix}-accounts"] = str(item.accounts)
             data[f"{prefix}-group"] = item.group
             for key, value in item.usage.items():
                 data[f"{prefix}-{key}"] = pricing.decimal_text(value)
         return data
 
     @staticmethod
-    def posted_cards(data: QueryDict) -> list[dict[str, str]]:
-        """The cards as posted, field by field, before validation."""
+    def posted_cards(data: QueryDict) -> list[dict[str, list[str]]]:
+        """The cards as posted, field by field (each a list of values), before validation."""
         try:
             total = int(data.get(f"{CARD_PREFIX}-TOTAL_FORMS", "0"))
         except ValueError:
@@ -172,23 +222,21 @@ class BaseCardFormSet(forms.BaseFormSet):
         for index in range(max(0, min(total, pricing.MAX_ITEMS))):
             prefix = f"{CARD_PREFIX}-{index}-"
             cards.append(
-                {key[len(prefix) :]: data.get(key, "") for key in data if key.startswith(prefix)}
+                {key[len(prefix) :]: data.getlist(key) for key in data if key.startswith(prefix)}
             )
         return cards
 
     @classmethod
-    def with_cards(cls, data: QueryDict, cards: list[dict[str, str]]) -> QueryDict:
+    def with_cards(cls, data: QueryDict, cards: list[dict[str, list[str]]]) -> QueryDict:
         """The same post with its cards replaced, numbered from 0 with a matching count."""
-        rebuilt = QueryDict(mutable=True)
+        rebuilt = cls.data_for([])
         for key in data:
             if not key.startswith(f"{CARD_PREFIX}-"):
                 rebuilt.setlist(key, data.getlist(key))
-        for key, value in cls.data_for([]).items():
-            rebuilt[key] = value
         rebuilt[f"{CARD_PREFIX}-TOTAL_FORMS"] = str(len(cards))
         for index, card in enumerate(cards):
-            for field, value in card.items():
-                rebuilt[f"{CARD_PREFIX}-{index}-{field}"] = value
+            for field, values in card.items():
+                rebuilt.setlist(f"{CARD_PREFIX}-{index}-{field}", values)
         return rebuilt
 
     @classmethod
@@ -198,7 +246,7 @@ class BaseCardFormSet(forms.BaseFormSet):
         cards = cls.posted_cards(data)
         if verb == "add" and argument in catalog.services and len(cards) < pricing.MAX_ITEMS:
             regions = catalog.service_regions(argument)
-            cards.append({"service": argument, "region": regions[0] if regions else ""})
+            cards.append({"service": [argument], "regions": list(regions[:1])})
             return cls.with_cards(data, cards)
         if verb == "remove" and argument.isdigit() and int(argument) < len(cards):
             del cards[int(argument)]

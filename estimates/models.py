@@ -176,12 +176,14 @@ class PriceBook(models.Model):
         )
         for service in queryset:
             services[service.code] = service.as_spec()
+        waivers = Waiver.objects.filter(service__price_book=self).select_related("service")
         return pricing.Catalog(
             book_id=self.pk,
             book_name=self.name,
             effective_date=self.effective_date.isoformat(),
             services=services,
             regions=self.regions() or (pricing.DEFAULT_REGION,),
+            waivers=tuple(waiver.as_spec() for waiver in waivers.order_by("position", "id")),
         )
 
 
@@ -315,6 +317,12 @@ class Rate(PriceBookPart):
         D = "D", "D: third-party tool's tests"
         E = "E", "E: not verified"
 
+    class Pooling(models.TextChoices):
+        ORGANIZATION_REGION = pricing.ORGANIZATION_REGION, "The organisation, per Region"
+        ORGANIZATION = pricing.ORGANIZATION, "The organisation, across all Regions"
+        ACCOUNT_REGION = pricing.ACCOUNT_REGION, "Each account, per Region"
+        ORGANIZATION_ONCE = pricing.ORGANIZATION_ONCE, "One fee per organisation"
+
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="rates")
     code = models.SlugField(max_length=60, help_text="The usage key this cost is reported under.")
     label = models.CharField(max_length=200)
@@ -335,6 +343,17 @@ class Rate(PriceBookPart):
         max_length=120,
         blank=True,
         help_text="AWS Price List usage type without its Region prefix, e.g. KMS-Requests.",
+    )
+    pooling = models.CharField(
+        max_length=30,
+        choices=Pooling.choices,
+        default=Pooling.ORGANIZATION_REGION,
+        help_text="At what level AWS counts usage for this rate's tiers and free allowance.",
+    )
+    pooling_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="AWS's word for the pooling level; blank shows it as unverified.",
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -370,6 +389,8 @@ class Rate(PriceBookPart):
             billing=self.billing,
             source=self.source,
             grade=self.grade,
+            pooling=self.pooling,
+            pooling_source=self.pooling_source,
         )
 
 
@@ -388,6 +409,44 @@ class RateTier(PriceBookPart):
 
     def __str__(self) -> str:
         return f"from {self.start}: {self.price}"
+
+
+class Waiver(PriceBookPart):
+    """A rule between services: some fees of a card are $0 when another service covers them."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waivers")
+    flag = models.SlugField(
+        max_length=60, help_text="The usage input (0 or 1) by which a card claims the waiver."
+    )
+    rate_codes = models.CharField(
+        max_length=300, help_text="Codes of the rates made $0, separated by spaces."
+    )
+    requires_service = models.SlugField(max_length=50, help_text="The service that grants it.")
+    requires_key = models.SlugField(
+        max_length=60, help_text="The input of that service that must be above zero."
+    )
+    reason = models.CharField(max_length=300, help_text="Shown on each waived line.")
+    source = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    book_path = "service__price_book"
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}.{self.flag}"
+
+    def as_spec(self) -> pricing.Waiver:
+        return pricing.Waiver(
+            service=self.service.code,
+            flag=self.flag,
+            rates=tuple(self.rate_codes.split()),
+            requires_service=self.requires_service,
+            requires_key=self.requires_key,
+            reason=self.reason,
+            source=self.source,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,6 +592,8 @@ class EstimateQuerySet(models.QuerySet):
                     position=position,
                     service=item_quote.item.service,
                     region=item_quote.item.region,
+                    regions=list(item_quote.item.regions),
+                    accounts=item_quote.item.accounts,
                     group=item_quote.item.group,
                     usage={key: format(value, "f") for key, value in item_quote.item.usage.items()},
                 )
@@ -601,7 +662,13 @@ class Estimate(models.Model):
             "items": [
                 {
                     "service": item.service,
-                    "region": item.region,
+                    # The shortest body that means the card: "region" for one Region.
+                    **(
+                        {"regions": item.regions}
+                        if len(item.regions) > 1
+                        else {"region": item.region}
+                    ),
+                    **({"accounts": item.accounts} if item.accounts != 1 else {}),
                     "group": item.group,
                     "usage": dict(item.usage),
                 }
@@ -678,6 +745,9 @@ class EstimateItem(models.Model):
     group = models.CharField(max_length=100, blank=True)
     # Usage key → the exact quantity as decimal text ("2000000", "0.5"): JSON has no Decimal.
     usage = models.JSONField(default=dict)
+    accounts = models.PositiveIntegerField(default=1)
+    # Every Region of the card, `region` first; empty on cards saved before cards had several.
+    regions = models.JSONField(default=list, blank=True)
 
     objects = EstimateItemQuerySet.as_manager()
 
@@ -705,4 +775,6 @@ class EstimateItem(models.Model):
             region=self.region,
             group=self.group,
             usage={key: Decimal(value) for key, value in self.usage.items()},
+            accounts=self.accounts,
+            regions=tuple(self.regions),
         )

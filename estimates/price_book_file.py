@@ -6,6 +6,9 @@
 - A field left out takes its default; dump_book leaves out the fields that equal it.
 - Reading checks the whole file before anything is loaded, and names each problem by its place in
   the file: `services[3].rates[2].tiers[1].price: not a number`.
+- Format 2 adds what an organisation needs: each rate's pooling level with AWS's word for it, and
+  a service's waivers (rules between services). A format-1 file predates pooling: its rates are
+  priced each account in each Region alone, which is how the first book priced every card.
 - The *_FIELDS tables say what each level holds. A file field is the model field of the same name
   (but for COLUMN_NAMES and CONVERSIONS), so a new optional field is a new row in a table.
 """
@@ -25,9 +28,11 @@ from django.utils import timezone
 from . import pricing
 from .regions import DEFAULT_REGION, REGIONS
 
-FORMAT = 1
+FORMAT = 2
+FORMATS = (1, 2)
 PRICE_BOOKS = Path(__file__).parent / "price_books"
-MODEL_NAMES = ("PriceBook", "Service", "UsageInput", "Rate", "RateTier")
+MODEL_NAMES = ("PriceBook", "Service", "UsageInput", "Rate", "RateTier", "Waiver")
+FORMAT_1_POOLING = pricing.ACCOUNT_REGION
 GRADES = ("A", "B", "C", "D", "E")  # Rate.Grade's values
 # Rate prices are stored with 10 digits before the point; a price above this is a typo anyway.
 PRICE_LIMIT = Decimal(10) ** 9
@@ -113,9 +118,9 @@ def a_date(value: object, path: str, errors: list) -> str | None:
 
 
 def format_version(value: object, path: str, errors: list) -> int | None:
-    if type(value) is int and value == FORMAT:
+    if type(value) is int and value in FORMATS:
         return value
-    return _error(errors, path, f"must be {FORMAT} (the only format this version reads)")
+    return _error(errors, path, "must be 1 or 2 (the formats this version reads)")
 
 
 def region(value: object, path: str, errors: list) -> str | None:
@@ -173,6 +178,16 @@ RATE_FIELDS = {
     "grade": (one_of(*GRADES), REQUIRED),
     "source": (text(), ""),
     "aws_usage_type": (text(), ""),
+    "pooling": (one_of(*pricing.POOLING_LEVELS), pricing.ORGANIZATION_REGION),
+    "pooling_source": (text(), ""),
+}
+WAIVER_FIELDS = {
+    "flag": (text(blank=False, pattern=SLUG), REQUIRED),
+    "rate_codes": (strings(text(blank=False, pattern=SLUG), at_least_one=True), REQUIRED),
+    "requires_service": (text(blank=False, pattern=SLUG), REQUIRED),
+    "requires_key": (text(blank=False, pattern=SLUG), REQUIRED),
+    "reason": (text(blank=False), REQUIRED),
+    "source": (text(), ""),
 }
 INPUT_FIELDS = {
     "key": (text(blank=False, pattern=SLUG), REQUIRED),
@@ -195,6 +210,7 @@ SERVICE_FIELDS = {
     "guidance": (strings(text(blank=False, one_line=True)), ()),
     "inputs": (entries(INPUT_FIELDS), REQUIRED),
     "rates": (entries(RATE_FIELDS), REQUIRED),
+    "waivers": (entries(WAIVER_FIELDS), []),
 }
 BOOK_FIELDS = {
     "format": (format_version, REQUIRED),
@@ -205,12 +221,13 @@ BOOK_FIELDS = {
 }
 
 # How file fields map to model fields where they differ.
-NOT_COLUMNS = {"format", "services", "inputs", "rates", "tiers", "regions"}
+NOT_COLUMNS = {"format", "services", "inputs", "rates", "tiers", "regions", "waivers"}
 COLUMN_NAMES = {"min": "min_value", "max": "max_value"}
 CONVERSIONS = {  # field: (file value → column, column → file value)
     "effective_date": (date.fromisoformat, date.isoformat),
     "guidance": ("\n".join, lambda text: tuple(filter(None, map(str.strip, text.splitlines())))),
     "meters": (" ".join, lambda text: tuple(text.split())),
+    "rate_codes": (" ".join, lambda text: tuple(text.split())),
 }
 
 
@@ -280,9 +297,30 @@ def _join(path: str, name: str) -> str:
 def _check_relations(book: BookData, errors: list) -> None:
     """What one field cannot tell alone: unique codes, keys that name inputs, ascending tiers."""
     _unique(book["services"], "code", "services", errors)
+    inputs_of = {
+        service["code"]: {usage_input["key"] for usage_input in service["inputs"]}
+        for service in book["services"]
+    }
     for service_index, service in enumerate(book["services"]):
         path = f"services[{service_index}]"
         keys = {usage_input["key"] for usage_input in service["inputs"]}
+        if book["format"] == 1:
+            _check_format_1(service, path, errors)
+        codes = {rate["code"] for rate in service["rates"]}
+        for index, waiver in enumerate(service["waivers"]):
+            where = f"{path}.waivers[{index}]"
+            if waiver["flag"] not in keys:
+                _error(errors, f"{where}.flag", f"no input {waiver['flag']!r} here")
+            for code_index, code in enumerate(waiver["rate_codes"]):
+                if code not in codes:
+                    _error(errors, f"{where}.rate_codes[{code_index}]", f"no rate {code!r} here")
+            granting = inputs_of.get(waiver["requires_service"])
+            if granting is None:
+                message = f"no service {waiver['requires_service']!r} in this book"
+                _error(errors, f"{where}.requires_service", message)
+            elif waiver["requires_key"] not in granting:
+                message = f"no input {waiver['requires_key']!r} in {waiver['requires_service']}"
+                _error(errors, f"{where}.requires_key", message)
         _unique(service["inputs"], "key", f"{path}.inputs", errors)
         for index, usage_input in enumerate(service["inputs"]):
             where = f"{path}.inputs[{index}]"
@@ -317,6 +355,17 @@ def _check_relations(book: BookData, errors: list) -> None:
                     )
 
 
+def _check_format_1(service: dict, path: str, errors: list) -> None:
+    """A format-1 book priced every rate per account and Region, and had no waivers."""
+    for index, rate in enumerate(service["rates"]):
+        for name in ("pooling", "pooling_source"):
+            if rate[name] != RATE_FIELDS[name][1]:
+                _error(errors, f"{path}.rates[{index}].{name}", "needs format 2")
+        rate["pooling"] = FORMAT_1_POOLING
+    if service["waivers"]:
+        _error(errors, f"{path}.waivers", "needs format 2")
+
+
 def _unique(rows: list[dict], name: str, path: str, errors: list) -> None:
     first: dict[str, int] = {}
     for index, row in enumerate(rows):
@@ -346,6 +395,19 @@ def catalog_from_book(book: BookData, book_id: int | None = None) -> pricing.Cat
         effective_date=book["effective_date"],
         services={service["code"]: _service_spec(service) for service in book["services"]},
         regions=regions or (DEFAULT_REGION,),
+        waivers=tuple(
+            pricing.Waiver(
+                service=service["code"],
+                flag=waiver["flag"],
+                rates=waiver["rate_codes"],
+                requires_service=waiver["requires_service"],
+                requires_key=waiver["requires_key"],
+                reason=waiver["reason"],
+                source=waiver["source"],
+            )
+            for service in book["services"]
+            for waiver in service["waivers"]
+        ),
     )
 
 
@@ -394,6 +456,8 @@ def rate_spec(rate: dict, region_code: str) -> pricing.RateSpec:
         billing=rate["billing"],
         source=rate["source"],
         grade=rate["grade"],
+        pooling=rate["pooling"],
+        pooling_source=rate["pooling_source"],
     )
 
 
@@ -402,8 +466,15 @@ def rate_spec(rate: dict, region_code: str) -> pricing.RateSpec:
 
 
 def model_classes(apps) -> dict:
-    """The model classes load_book takes, from an app registry (a migration's, or the real one)."""
-    return {name: apps.get_model("estimates", name) for name in MODEL_NAMES}
+    """The model classes load_book takes, from an app registry (a migration's, or the real one);
+    an older migration's registry lacks the models added after it (Waiver)."""
+    found = {}
+    for name in MODEL_NAMES:
+        try:
+            found[name] = apps.get_model("estimates", name)
+        except LookupError:
+            found[name] = None
+    return found
 
 
 def load_book(
@@ -414,6 +485,7 @@ def load_book(
     UsageInput,
     Rate,
     RateTier,
+    Waiver=None,
     publish: bool,
     copied_from=None,
 ):
@@ -436,12 +508,16 @@ def load_book(
                         service=service_row,
                         region=region_code,
                         position=index,
-                        **_columns(rate, RATE_FIELDS),
+                        **_columns(rate, RATE_FIELDS, Rate),
                     )
                     RateTier.objects.bulk_create(
                         RateTier(rate=rate_row, **_columns(tier, TIER_FIELDS))
                         for tier in rate["tiers"]
                     )
+            for index, waiver in enumerate(service["waivers"]):
+                Waiver.objects.create(
+                    service=service_row, position=index, **_columns(waiver, WAIVER_FIELDS)
+                )
         if publish and hasattr(row, "publish"):
             row.publish()  # the real model stamps published_at and guards the change itself
         elif publish:
@@ -451,12 +527,16 @@ def load_book(
     return row
 
 
-def _columns(values: dict, fields: dict) -> dict:
+def _columns(values: dict, fields: dict, model=None) -> dict:
     """A row's model fields from a file entry. Defaults are left to the model (whose defaults are
-    the same), so that an older migration's models never meet a field added after them."""
+    the same), so that an older migration's models never meet a field added after them; the
+    first book's pooling level, which its migration gives every row, is left out there too."""
     columns = {}
+    known = {field.name for field in model._meta.get_fields()} if model else None
     for name, (_, default) in fields.items():
         if name in NOT_COLUMNS or values[name] == default:
+            continue
+        if known is not None and COLUMN_NAMES.get(name, name) not in known:
             continue
         to_column = CONVERSIONS.get(name, (None, None))[0]
         value = values[name]
@@ -489,14 +569,38 @@ def dump_book(book) -> dict:
             _dumped(INPUT_FIELDS, _values(row, INPUT_FIELDS))
             for row in service.inputs.order_by("position", "id")
         ]
+        waivers = [
+            _dumped(WAIVER_FIELDS, _values(row, WAIVER_FIELDS))
+            for row in service.waivers.order_by("position", "id")
+        ]
         services.append(
             _dumped(
                 SERVICE_FIELDS,
-                {**_values(service, SERVICE_FIELDS), "inputs": inputs, "rates": rates},
+                {
+                    **_values(service, SERVICE_FIELDS),
+                    "inputs": inputs,
+                    "rates": rates,
+                    "waivers": waivers,
+                },
             )
         )
+    # A book with nothing format 2 adds is written as format 1, as the first book's file is.
+    first_format = all(
+        rate.get("pooling") == FORMAT_1_POOLING and "pooling_source" not in rate
+        for service in services
+        for rate in service["rates"]
+    ) and not any("waivers" in service for service in services)
+    if first_format:
+        for service in services:
+            for rate in service["rates"]:
+                del rate["pooling"]
     return _dumped(
-        BOOK_FIELDS, {"format": FORMAT, **_values(book, BOOK_FIELDS), "services": services}
+        BOOK_FIELDS,
+        {
+            "format": 1 if first_format else FORMAT,
+            **_values(book, BOOK_FIELDS),
+            "services": services,
+        },
     )
 
 

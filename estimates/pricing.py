@@ -10,12 +10,25 @@ Money rules (from the price reference the first price book was seeded from):
 - Exact Decimals through every sum. Round half-up to cents only to show or export a figure
   (`cents`, `money`); never round inside a sum.
 - Monthly total, upfront total, and first 12 months = upfront + 12 × monthly.
+
+Organisation rules (one estimate is one AWS organisation under consolidated billing):
+
+- A card's usage is per account and per Region: it counts `accounts` times in each of its Regions.
+- Each rate says at what level AWS counts usage for its tiers and free allowance (`pooling`):
+  the organisation in each Region (consolidated billing's default), the organisation across all
+  Regions, each account in each Region alone, or one fee for the whole organisation. Usage is
+  summed across cards at that level, free allowance and tiers are applied once, and the cost is
+  shared back to the cards pro rata to their usage: shares are exact to SHARE_PLACES decimal
+  places and the last card's share takes the remainder, so the shares add up to the pool's cost
+  exactly and every total is the sum of its lines.
+- A waiver (from the price book) makes some fees of a card $0 when another service in the
+  estimate covers them (WAF on resources Shield Advanced protects); the line stays, with why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from .regions import DEFAULT_REGION
@@ -29,6 +42,20 @@ ALL_REGIONS = "*"
 CURRENCY = "USD"
 MONTHLY = "monthly"
 UPFRONT = "upfront"
+MAX_ACCOUNTS = 100_000
+SHARE_PLACES = Decimal("1e-20")
+
+# How AWS counts usage for a rate's tiers and free allowance (RateSpec.pooling).
+ORGANIZATION_REGION = "organization_region"
+ORGANIZATION = "organization"
+ACCOUNT_REGION = "account_region"
+ORGANIZATION_ONCE = "organization_once"
+POOLING_LEVELS = {
+    ORGANIZATION_REGION: "the organisation, per Region",
+    ORGANIZATION: "the organisation, across all Regions",
+    ACCOUNT_REGION: "each account, per Region",
+    ORGANIZATION_ONCE: "one fee per organisation",
+}
 # Products of two quantities up to 10^15 need more than the default 28 digits to stay exact.
 PRECISION = 60
 
@@ -60,6 +87,10 @@ class RateSpec:
     billing: str = MONTHLY
     source: str = ""
     grade: str = ""
+    pooling: str = ORGANIZATION_REGION
+    # AWS's word for `pooling`; without it the level is the consolidated-billing default,
+    # shown as unverified like a grade-E price.
+    pooling_source: str = ""
 
     @property
     def is_free(self) -> bool:
@@ -68,6 +99,10 @@ class RateSpec:
     @property
     def unverified(self) -> bool:
         return self.grade == "E"
+
+    @property
+    def pooling_unverified(self) -> bool:
+        return not self.pooling_source
 
 
 @dataclass(frozen=True)
@@ -106,11 +141,13 @@ class ServiceSpec:
         return next((spec for spec in self.inputs if spec.key == key), None)
 
     def regions(self, book_regions: Iterable[str]) -> tuple[str, ...]:
-        """The Regions this service is priced in; a rate for all Regions covers the book's."""
-        if any(rate.region == ALL_REGIONS for rate in self.rates):
-            return tuple(book_regions)
-        own = {rate.region for rate in self.rates}
-        return tuple(region for region in book_regions if region in own)
+        """The Regions where every rate of this service has a price (its own or all Regions')."""
+        codes = {rate.code for rate in self.rates}
+        return tuple(
+            region
+            for region in book_regions
+            if {rate.code for rate in self.rates_for(region)} == codes
+        )
 
     def rates_for(self, region: str) -> tuple[RateSpec, ...]:
         """The rates that apply in a Region: a Region's own rate replaces the all-Regions one."""
@@ -123,6 +160,20 @@ class ServiceSpec:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A rule between services: on a card of `service` whose input `flag` is 1, the fees of
+    `rates` are $0 when the estimate also has `requires_service` with `requires_key` above 0."""
+
+    service: str
+    flag: str
+    rates: tuple[str, ...]
+    requires_service: str
+    requires_key: str
+    reason: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Catalog:
     """A price book as the engine sees it: services with their inputs and rates."""
 
@@ -131,6 +182,7 @@ class Catalog:
     effective_date: str
     services: Mapping[str, ServiceSpec]
     regions: tuple[str, ...]
+    waivers: tuple[Waiver, ...] = ()
 
     def service_regions(self, code: str) -> tuple[str, ...]:
         return self.services[code].regions(self.regions)
@@ -149,10 +201,34 @@ def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
 
 @dataclass(frozen=True)
 class Item:
+    """One card: a service's usage per account and per Region, in each of `regions`.
+
+    `region` is the first of `regions`; an item made with only `region` is in that one Region.
+    """
+
     service: str
     region: str = DEFAULT_REGION
     group: str = ""
     usage: Mapping[str, Decimal] = field(default_factory=dict)
+    accounts: int = 1
+    regions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.regions:
+            object.__setattr__(self, "regions", tuple(self.regions))
+            object.__setattr__(self, "region", self.regions[0])
+        else:
+            object.__setattr__(self, "regions", (self.region,))
+
+    @property
+    def multiplier(self) -> str:
+        """`× 40 accounts × 4 Regions`, or "" for one account in one Region."""
+        parts = []
+        if self.accounts != 1:
+            parts.append(f"× {self.accounts:,} accounts")
+        if len(self.regions) != 1:
+            parts.append(f"× {len(self.regions)} Regions")
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -171,7 +247,11 @@ class Band:
 
 @dataclass(frozen=True)
 class Line:
-    """The cost of one rate for one item, with the working a person can check."""
+    """The cost of one rate for one item in one Region, with the working a person can check.
+
+    `quantity` is the card's own (usage × accounts); `pooled_quantity` is what the tiers and
+    free allowance were applied to, summed over every card at the rate's pooling level.
+    """
 
     usage_key: str
     label: str
@@ -187,6 +267,12 @@ class Line:
     bands: tuple[Band, ...]
     source: str = ""
     grade: str = ""
+    region: str = ""
+    pooled_quantity: Decimal | None = None
+    pooling: str = ORGANIZATION_REGION
+    pooling_source: str = ""
+    waived: str = ""
+    share: Decimal = Decimal(1)  # this card's part of the pool's cost
 
     @property
     def monthly(self) -> Decimal:
@@ -203,6 +289,14 @@ class Line:
     @property
     def unverified(self) -> bool:
         return self.grade == "E"
+
+    @property
+    def pooling_unverified(self) -> bool:
+        return not self.pooling_source
+
+    @property
+    def pooling_label(self) -> str:
+        return POOLING_LEVELS.get(self.pooling, self.pooling)
 
 
 @dataclass(frozen=True)
@@ -330,13 +424,12 @@ def decimal_text(value: Decimal) -> str:
 # Pricing
 
 
-def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) -> Line:
-    """Price one rate: free allowance first, then the tiers band by band."""
+def price_quantity(
+    rate: RateSpec, quantity: Decimal, free_tier: bool
+) -> tuple[Decimal, tuple[Band, ...], Decimal]:
+    """Free allowance first, then the tiers band by band: (free units, bands, cost)."""
     with localcontext() as context:
         context.prec = PRECISION
-        quantity = Decimal(1)
-        for key in rate.meters:
-            quantity *= usage.get(key, ZERO)
         free = min(quantity, rate.free_units) if free_tier else ZERO
         bands = []
         for index, tier in enumerate(rate.tiers):
@@ -348,6 +441,23 @@ def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) ->
                     Band(low, high, tier.price, (high - low) * tier.price / rate.per_units)
                 )
         cost = sum((band.cost for band in bands), ZERO)
+    return free, tuple(bands), cost
+
+
+def metered(rate: RateSpec, usage: Mapping[str, Decimal]) -> Decimal:
+    """The quantity a rate meters: one input, or the product of several."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        quantity = Decimal(1)
+        for key in rate.meters:
+            quantity *= usage.get(key, ZERO)
+    return quantity
+
+
+def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) -> Line:
+    """Price one rate for one account in one Region, alone."""
+    quantity = metered(rate, usage)
+    free, bands, cost = price_quantity(rate, quantity, free_tier)
     return Line(
         usage_key=rate.code,
         label=rate.label,
@@ -359,10 +469,14 @@ def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) ->
         per_units=rate.per_units,
         billing=rate.billing,
         cost=cost,
-        formula=_formula(rate, usage, quantity, free, bands, cost),
-        bands=tuple(bands),
+        formula=_formula(rate, _whole(rate, usage, quantity), quantity, free, bands, cost),
+        bands=bands,
         source=rate.source,
         grade=rate.grade,
+        region=rate.region,
+        pooled_quantity=quantity,
+        pooling=rate.pooling,
+        pooling_source=rate.pooling_source,
     )
 
 
@@ -370,19 +484,22 @@ def _first_paid_price(rate: RateSpec) -> Decimal:
     return rate.tiers[0].price if rate.tiers else ZERO
 
 
+def _whole(rate: RateSpec, usage: Mapping[str, Decimal], quantity: Decimal) -> str:
+    """The metered quantity as its inputs give it: `10,000,000 × 2` for a product."""
+    if len(rate.meters) > 1:
+        return " × ".join(plain_number(usage.get(key, ZERO)) for key in rate.meters)
+    return plain_number(quantity)
+
+
 def _formula(
     rate: RateSpec,
-    usage: Mapping[str, Decimal],
+    whole: str,
     quantity: Decimal,
     free: Decimal,
-    bands: list[Band],
+    bands: tuple[Band, ...],
     cost: Decimal,
 ) -> str:
     """The working, e.g. `(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94`."""
-    if len(rate.meters) > 1:
-        whole = " × ".join(plain_number(usage.get(key, ZERO)) for key in rate.meters)
-    else:
-        whole = plain_number(quantity)
     if rate.is_free:
         return f"{whole} {rate.unit} at no charge = {money(cost)}"
     if not bands:
@@ -402,32 +519,242 @@ def _formula(
 
 
 def price_item(service: ServiceSpec, item: Item, free_tier: bool) -> ItemQuote:
-    """Price one item: a line for every rate with a non-zero quantity."""
-    lines = []
-    for rate in service.rates_for(item.region):
-        line = price_rate(rate, item.usage, free_tier)
-        if line.quantity != 0:
-            lines.append(line)
-    return ItemQuote(item=item, service_name=service.name, lines=tuple(lines))
+    """Price one item as if it were the whole estimate."""
+    catalog = Catalog(None, "", "", {service.code: service}, item.regions)
+    return price_items(catalog, [item], free_tier).items[0]
 
 
 def quote(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
     """Price an estimate. Raises PricingError if an item cannot be priced as given."""
     items = tuple(items)
-    errors = [
-        error for index, item in enumerate(items) for error in check_item(catalog, item, index)
-    ]
+    errors = check_items(catalog, items)
     if errors:
         raise PricingError(errors)
     return price_items(catalog, items, free_tier)
 
 
+@dataclass
+class _Slot:
+    """One rate of one card in one Region, waiting for its pool to be priced."""
+
+    item_index: int
+    item: Item
+    region: str
+    rate: RateSpec
+    per_account: Decimal  # the metered usage typed on the card
+    whole: str  # per_account as its inputs give it
+    quantity: Decimal  # per_account × accounts
+    waived: str = ""
+    line: Line | None = None
+
+
 def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
-    """Price items already checked against the catalog (check_item), without checking again."""
+    """Price items already checked (check_items): pool each rate at its level, share it back."""
+    items = tuple(items)
+    slots: list[_Slot] = []
+    for index, item in enumerate(items):
+        service = catalog.services[item.service]
+        waived = waived_rates(catalog, items, index)
+        for region in item.regions:
+            for rate in service.rates_for(region):
+                per_account = metered(rate, item.usage)
+                if per_account == 0:
+                    continue
+                with localcontext() as context:
+                    context.prec = PRECISION
+                    quantity = per_account * item.accounts
+                whole = _whole(rate, item.usage, per_account)
+                slots.append(
+                    _Slot(
+                        index,
+                        item,
+                        region,
+                        rate,
+                        per_account,
+                        whole,
+                        quantity,
+                        waived.get(rate.code, ""),
+                    )
+                )
+    pools: dict[tuple, list[_Slot]] = {}
+    for slot in slots:
+        if slot.waived:
+            slot.line = _waived_line(slot)
+        else:
+            pools.setdefault(_pool_key(slot), []).append(slot)
+    for pool in pools.values():
+        _price_pool(pool, free_tier)
+    lines: list[list[Line]] = [[] for _ in items]
+    for slot in slots:
+        lines[slot.item_index].append(slot.line)
     return Quote(
-        items=tuple(price_item(catalog.services[item.service], item, free_tier) for item in items),
+        items=tuple(
+            ItemQuote(item, catalog.services[item.service].name, tuple(item_lines))
+            for item, item_lines in zip(items, lines, strict=True)
+        ),
         free_tier=free_tier,
     )
+
+
+def _pool_key(slot: _Slot) -> tuple:
+    rate = slot.rate
+    service = slot.item.service
+    if rate.pooling == ACCOUNT_REGION:
+        return (ACCOUNT_REGION, slot.item_index, slot.region, rate.code)
+    if rate.pooling == ORGANIZATION_ONCE:
+        return (ORGANIZATION_ONCE, service, rate.code)
+    if rate.pooling == ORGANIZATION:
+        # Regions pool where their prices are the same rate; a Region priced apart pools apart.
+        return (ORGANIZATION, service, rate.code, replace(rate, region=ALL_REGIONS))
+    return (ORGANIZATION_REGION, service, rate.code, slot.region)
+
+
+def _price_pool(pool: list[_Slot], free_tier: bool) -> None:
+    rate = pool[0].rate
+    if rate.pooling == ACCOUNT_REGION:
+        for slot in pool:
+            _price_per_account(slot, free_tier)
+        return
+    if rate.pooling == ORGANIZATION_ONCE:
+        _price_once(pool, free_tier)
+        return
+    with localcontext() as context:
+        context.prec = PRECISION
+        pooled = sum((slot.quantity for slot in pool), ZERO)
+    free, bands, cost = price_quantity(rate, pooled, free_tier)
+    pooled_formula = _formula(rate, plain_number(pooled), pooled, free, bands, cost)
+    costs = _shares(cost, [slot.quantity for slot in pool])
+    frees = _shares(free, [slot.quantity for slot in pool])
+    alone = len(pool) == 1
+    for slot, slot_cost, slot_free in zip(pool, costs, frees, strict=True):
+        if alone and slot.item.accounts == 1:
+            formula = _formula(rate, slot.whole, pooled, free, bands, cost)
+        elif alone:
+            formula = f"{_accounts_text(slot)}: {pooled_formula}"
+        else:
+            formula = (
+                f"{len(pool)} cards pooled, {plain_number(pooled)} {rate.unit} in all: "
+                f"{pooled_formula}; this card's {_accounts_text(slot)} = {money(slot_cost)}"
+            )
+        share = _ratio(slot.quantity, pooled)
+        slot.line = _line(slot, slot.quantity, slot_free, bands, slot_cost, formula, pooled, share)
+
+
+def _price_per_account(slot: _Slot, free_tier: bool) -> None:
+    """Each account in each Region alone: its own free allowance and tiers, times accounts."""
+    rate = slot.rate
+    free, bands, cost = price_quantity(rate, slot.per_account, free_tier)
+    formula = _formula(rate, slot.whole, slot.per_account, free, bands, cost)
+    accounts = slot.item.accounts
+    if accounts != 1:
+        with localcontext() as context:
+            context.prec = PRECISION
+            cost, free = cost * accounts, free * accounts
+        formula = f"{accounts:,} accounts × ({formula}) = {money(cost)}"
+    slot.line = _line(slot, slot.quantity, free, bands, cost, formula, slot.per_account)
+
+
+def _price_once(pool: list[_Slot], free_tier: bool) -> None:
+    """One fee for the organisation: the largest quantity any card has, charged on its card."""
+    rate = pool[0].rate
+    charged = max(pool, key=lambda slot: slot.per_account)
+    free, bands, cost = price_quantity(rate, charged.per_account, free_tier)
+    formula = _formula(rate, charged.whole, charged.per_account, free, bands, cost)
+    for slot in pool:
+        if slot is charged:
+            line_formula = f"{formula} (one fee per organisation, whatever the accounts)"
+            slot.line = _line(
+                slot, slot.per_account, free, bands, cost, line_formula, slot.per_account
+            )
+        else:
+            line_formula = (
+                f"{slot.whole} {rate.unit}: one fee per organisation, "
+                f"already counted on card {charged.item_index + 1} = {money(ZERO)}"
+            )
+            slot.line = _line(
+                slot, slot.per_account, ZERO, (), ZERO, line_formula, charged.per_account
+            )
+
+
+def _waived_line(slot: _Slot) -> Line:
+    formula = f"{_accounts_text(slot)} {slot.rate.unit}: waived, {slot.waived} = {money(ZERO)}"
+    return _line(slot, slot.quantity, ZERO, (), ZERO, formula, slot.quantity, ZERO)
+
+
+def _accounts_text(slot: _Slot) -> str:
+    """`40 accounts × 20,000 = 800,000`, or `20,000` for one account."""
+    if slot.item.accounts == 1:
+        return slot.whole
+    accounts = f"{slot.item.accounts:,} accounts"
+    return f"{accounts} × {slot.whole} = {plain_number(slot.quantity)}"
+
+
+def _line(
+    slot: _Slot,
+    quantity: Decimal,
+    free: Decimal,
+    bands: tuple[Band, ...],
+    cost: Decimal,
+    formula: str,
+    pooled: Decimal,
+    share: Decimal = Decimal(1),
+) -> Line:
+    rate = slot.rate
+    return Line(
+        usage_key=rate.code,
+        label=rate.label,
+        quantity=quantity,
+        unit=rate.unit,
+        free_quantity=free,
+        billable_quantity=quantity - free,
+        unit_price=bands[0].price if bands else _first_paid_price(rate),
+        per_units=rate.per_units,
+        billing=rate.billing,
+        cost=cost,
+        formula=formula,
+        bands=bands,
+        source=rate.source,
+        grade=rate.grade,
+        region=slot.region,
+        pooled_quantity=pooled,
+        pooling=rate.pooling,
+        pooling_source=rate.pooling_source,
+        waived=slot.waived,
+        share=share,
+    )
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal:
+    with localcontext() as context:
+        context.prec = PRECISION
+        return part / whole if whole else Decimal(1)
+
+
+def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """`total` split pro rata to `weights`, exact to SHARE_PLACES; the last takes the rest."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        whole = sum(weights, ZERO)
+        if len(weights) == 1 or whole == 0:
+            return [total] + [ZERO] * (len(weights) - 1)
+        shares = [(total * weight / whole).quantize(SHARE_PLACES) for weight in weights[:-1]]
+        return [*shares, total - sum(shares, ZERO)]
+
+
+def waived_rates(catalog: Catalog, items: tuple[Item, ...], index: int) -> dict[str, str]:
+    """The rate codes of item `index` whose fees a waiver makes $0, with the reason."""
+    item = items[index]
+    waived: dict[str, str] = {}
+    for waiver in catalog.waivers:
+        if waiver.service != item.service or item.usage.get(waiver.flag, ZERO) <= 0:
+            continue
+        if _estimate_has(items, waiver.requires_service, waiver.requires_key):
+            waived.update(dict.fromkeys(waiver.rates, waiver.reason))
+    return waived
+
+
+def _estimate_has(items: tuple[Item, ...], service: str, key: str) -> bool:
+    return any(item.service == service and item.usage.get(key, ZERO) > 0 for item in items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,19 +838,69 @@ def check_usage(service: ServiceSpec, usage: Mapping[str, Decimal]) -> dict[str,
 
 
 def check_item(catalog: Catalog, item: Item, index: int | None = None) -> list[FieldError]:
-    """Everything wrong with one item, as field errors."""
+    """Everything wrong with one item on its own, as field errors."""
     service = catalog.services.get(item.service)
     if service is None:
         return [FieldError(index, "service", f"Unknown service '{item.service}'.")]
     errors = []
-    if item.region not in catalog.service_regions(item.service):
-        errors.append(
-            FieldError(
-                index,
-                "region",
-                f"The price book has no {service.name} prices for Region '{item.region}'.",
+    region_field = "regions" if len(item.regions) > 1 else "region"
+    offered = catalog.service_regions(item.service)
+    if len(set(item.regions)) != len(item.regions):
+        errors.append(FieldError(index, "regions", "Name each Region once."))
+    for region in item.regions:
+        if region not in offered:
+            errors.append(
+                FieldError(
+                    index,
+                    region_field,
+                    f"The price book has no {service.name} prices for Region '{region}'.",
+                )
             )
-        )
+    if not 1 <= item.accounts <= MAX_ACCOUNTS:
+        errors.append(FieldError(index, "accounts", check_accounts(item.accounts)))
     messages = check_usage(service, item.usage)
     errors.extend(FieldError(index, key, message) for key, message in messages.items())
+    return errors
+
+
+def check_accounts(accounts: object) -> str | None:
+    """The message for an account count that is not a whole number from 1 to MAX_ACCOUNTS."""
+    if isinstance(accounts, bool) or not isinstance(accounts, int | Decimal):
+        return "Enter a whole number of accounts."
+    if accounts != int(accounts):
+        return "Enter a whole number of accounts."
+    if accounts < 1:
+        return "Enter at least 1 account."
+    if accounts > MAX_ACCOUNTS:
+        return f"Enter at most {MAX_ACCOUNTS:,} accounts."
+    return None
+
+
+def check_items(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:
+    """Everything wrong with an estimate: each item, then the rules between services."""
+    errors = [
+        error for index, item in enumerate(items) for error in check_item(catalog, item, index)
+    ]
+    errors += check_waivers(catalog, items)
+    return errors
+
+
+def check_waivers(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:
+    """A card that claims a waiver needs the service that grants it in the same estimate."""
+    errors = []
+    for index, item in enumerate(items):
+        for waiver in catalog.waivers:
+            if waiver.service != item.service or item.usage.get(waiver.flag, ZERO) <= 0:
+                continue
+            if not _estimate_has(items, waiver.requires_service, waiver.requires_key):
+                granting = catalog.services.get(waiver.requires_service)
+                name = granting.name if granting else waiver.requires_service
+                errors.append(
+                    FieldError(
+                        index,
+                        waiver.flag,
+                        f"No {name} card in this estimate has {waiver.requires_key} set: "
+                        f"add one, or set this to 0.",
+                    )
+                )
     return errors

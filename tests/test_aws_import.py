@@ -295,10 +295,11 @@ class TestImportCommand:
         assert [r["code"] for r in body["regions"]] == ["us-east-1", "eu-west-1"]
         kms = next(s for s in body["services"] if s["code"] == "kms")
         assert kms["regions"] == ["us-east-1", "eu-west-1"]
-        # The editor's Region select offers it too.
+        # The editor's Region choices offer it too.
         add_kms = {"card-TOTAL_FORMS": "0", "card-INITIAL_FORMS": "0", "action": "add:kms"}
         page = client.post("/", add_kms).content.decode()
-        assert '<option value="eu-west-1">Europe (Ireland) (eu-west-1)</option>' in page
+        assert 'type="checkbox" name="card-0-regions" value="eu-west-1"' in page
+        assert "Europe (Ireland) (eu-west-1)" in page
 
     def test_importing_the_same_prices_twice_in_one_run_is_harmless(self, price_book, tmp_path):
         lines = run_import(KMS_JSON, KMS_JSON)

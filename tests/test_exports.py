@@ -24,6 +24,10 @@ HEADER = [
     "monthly",
     "first_12_months",
     "formula",
+    "accounts",
+    "regions",
+    "pooled_quantity",
+    "pooling",
 ]
 ITEMS = [
     pricing.Item(
@@ -84,6 +88,10 @@ class TestLayout:
                 "10.00",
                 "120.00",
                 "10 × $1.00 = $10.00",
+                "1",
+                "us-east-1",
+                "10",
+                "account_region",
             ],
             [
                 "prod",
@@ -97,6 +105,10 @@ class TestLayout:
                 "5.94",
                 "71.28",
                 "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94",
+                "1",
+                "us-east-1",
+                "2000000",
+                "account_region",
             ],
             [
                 "",
@@ -110,6 +122,10 @@ class TestLayout:
                 "3.00",
                 "36.00",
                 "5,000,000 ÷ 1,000,000 × $0.60 = $3.00",
+                "1",
+                "us-east-1",
+                "5000000",
+                "account_region",
             ],
             [
                 "",
@@ -123,6 +139,10 @@ class TestLayout:
                 "2.00",
                 "24.00",
                 "5,000,000 × 2 ÷ 1,000,000 × $0.20 = $2.00",
+                "1",
+                "us-east-1",
+                "10000000",
+                "account_region",
             ],
             [
                 "",
@@ -136,6 +156,10 @@ class TestLayout:
                 "925.00",
                 "11100.00",
                 "1,000 × $0.75 + (1,500 − 1,000) × $0.35 = $925.00",
+                "1",
+                "us-east-1",
+                "1500",
+                "account_region",
             ],
         ]
 
@@ -149,7 +173,8 @@ class TestLayout:
         )
         assert f'price_book,"{BOOK}"\r\n' in text
         assert "\r\n\r\ngroup,service,region,usage_key," in text
-        assert text.endswith('"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"\r\n')
+        formula = '"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"'
+        assert text.endswith(f"{formula},1,us-east-1,2000000,account_region\r\n")
         assert text.count("\n") == text.count("\r\n") + 1  # the one inside the description
 
     def test_free_tier_off_is_said_and_charged(self, catalog):

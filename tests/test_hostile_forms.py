@@ -76,7 +76,7 @@ def editor_posts(draw) -> list[tuple[str, str]]:
         prefix = f"card-{index}-"
         service = draw(st.one_of(st.sampled_from(SERVICE_CODES), form_values))
         pairs.append((prefix + "service", service))
-        pairs.append((prefix + "region", draw(st.one_of(st.sampled_from(REGIONS), form_values))))
+        pairs.append((prefix + "regions", draw(st.one_of(st.sampled_from(REGIONS), form_values))))
         pairs.append((prefix + "group", draw(form_values)))
         # A known service's own fields are what the form binds and parses; others are noise.
         keys = st.sampled_from(SERVICE_KEYS.get(service) or SERVICE_CODES) | nasty_text
@@ -161,7 +161,7 @@ def test_preview_prices_the_documented_body(client, price_book, preview_url):
         ("card-MIN_NUM_FORMS", "0"),
         ("card-MAX_NUM_FORMS", "200"),
         ("card-0-service", "kms"),
-        ("card-0-region", "us-east-1"),
+        ("card-0-regions", "us-east-1"),
         ("card-0-group", ""),
         ("card-0-keys", "10"),
         ("card-0-symmetric_requests", "2000000"),
@@ -179,7 +179,7 @@ OVERFLOW = [
     ("card-TOTAL_FORMS", "1"),
     ("card-INITIAL_FORMS", "0"),
     ("card-0-service", "kms"),
-    ("card-0-region", "us-east-1"),
+    ("card-0-regions", "us-east-1"),
     ("card-0-keys", "1e999999999"),
 ]
 

@@ -346,8 +346,8 @@ MALFORMED = [
     ),
     (
         "format",
-        lambda d: d.update(format=2),
-        "format: must be 1 (the only format this version reads)",
+        lambda d: d.update(format=3),
+        "format: must be 1 or 2 (the formats this version reads)",
     ),
     (
         "services-not-a-list",

@@ -54,34 +54,33 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     formset = CardFormSet(data, catalog=catalog)
     estimate_form.is_valid()
     free_tier = estimate_form.cleaned_data.get("free_tier", False)
-    cards = [
-        # A valid card shows its own lines even while another card waits for a fix.
-        Card(form, pricing.price_item(form.service_spec, form.item(), free_tier))
-        if form.is_valid()
-        else Card(form, None)
-        for form in formset.forms
-    ]
-    quote = None
-    if formset.is_valid():
-        quote = pricing.Quote(tuple(card.item_quote for card in cards), free_tier)
+    formset.check_rules_between_cards()
+    # Valid cards are priced together, so each shows its lines (and its share of what the
+    # organisation pools) even while another card waits for a fix.
+    valid = [form for form in formset.forms if form.is_valid()]
+    priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
+    item_quotes = dict(zip(valid, priced.items, strict=True))
+    cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
+    quote = priced if formset.is_valid() else None
     return Editor(catalog, estimate_form, formset, cards, quote)
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
     """A new estimate, or a copy of a saved one when the link asks for it (`?copy=<id>`)."""
-    values = {**CardFormSet.data_for([]), "free_tier": "on"}
     source = copy_source(request.GET.get("copy", ""))
-    if source is not None:
-        values = {
-            **CardFormSet.data_for(source.items_for_engine()),
+    if source is None:
+        data = CardFormSet.data_for([])
+        data["free_tier"] = "on"
+        return data
+    data = CardFormSet.data_for(source.items_for_engine())
+    data.update(
+        {
             "free_tier": "on" if source.free_tier else "",
             "name": f"Copy of {source.name}"[: Estimate.max_length("name")],
             "description": source.description,
             "copied_from": str(source.public_id),
         }
-    # One update from a plain dict: QueryDict.update appends to a key instead of replacing it.
-    data = QueryDict(mutable=True)
-    data.update(values)
+    )
     return data
 
 

@@ -17,7 +17,14 @@ PREVIEW = "/preview"
 
 def form_data(*cards: dict, free_tier: bool = True, **extra) -> dict:
     items = [
-        Item(card["service"], card.get("region", "us-east-1"), card.get("group", ""), {})
+        Item(
+            card["service"],
+            card.get("region", "us-east-1"),
+            card.get("group", ""),
+            {},
+            card.get("accounts", 1),
+            tuple(card.get("regions", ())),
+        )
         for card in cards
     ]
     data = CardFormSet.data_for(items)
@@ -26,7 +33,8 @@ def form_data(*cards: dict, free_tier: bool = True, **extra) -> dict:
             data[f"card-{index}-{key}"] = value
     if free_tier:
         data["free_tier"] = "on"
-    return {**data, **extra}
+    # The test client posts a list as one value per entry, as a browser does for checkboxes.
+    return {**dict(data.lists()), **extra}
 
 
 def monthly_total(html: str) -> str:
@@ -83,7 +91,7 @@ class TestEditorPage:
     def test_fields_point_at_their_help_and_message(self, client, price_book):
         html = client.post(NEW, form_data(KMS)).content.decode()
         expected = {
-            "id_card-0-region": "id_card-0-region_error",
+            "id_card-0-accounts": "id_card-0-accounts_helptext id_card-0-accounts_error",
             "id_card-0-group": "id_card-0-group_helptext id_card-0-group_error",
             "id_card-0-keys": "id_card-0-keys_helptext id_card-0-keys_error",
             "id_name": "id_name_error",
@@ -220,7 +228,7 @@ class TestPreview:
         response = client.post(PREVIEW, data)
         html = response.content.decode()
         assert response.status_code == 200
-        assert field_error(html, "id_card-1-region").startswith("Select a valid choice.")
+        assert field_error(html, "id_card-1-regions").startswith("Select a valid choice.")
         assert monthly_total(html) == "—"
         page = client.post(NEW, data).content.decode()
         assert "This service is not in the price book." in page

@@ -376,9 +376,9 @@ def moved_lines(then: Quote, now: Quote) -> tuple[MovedLine, ...]:
                 item_index=key[0],
                 service=shown.item.service,
                 service_name=shown.service_name,
-                region=shown.item.region,
+                region=key[1],
                 group=shown.item.group,
-                usage_key=key[1],
+                usage_key=key[2],
                 label=line.label,
                 billing=(new or old).billing,
                 then=old_cost,
@@ -388,9 +388,9 @@ def moved_lines(then: Quote, now: Quote) -> tuple[MovedLine, ...]:
     return tuple(moved)
 
 
-def _lines_by_key(priced: Quote) -> dict[tuple[int, str], tuple[ItemQuote, Line]]:
+def _lines_by_key(priced: Quote) -> dict[tuple[int, str, str], tuple[ItemQuote, Line]]:
     return {
-        (index, line.usage_key): (item_quote, line)
+        (index, line.region, line.usage_key): (item_quote, line)
         for index, item_quote in enumerate(priced.items)
         for line in item_quote.lines
     }

@@ -76,7 +76,10 @@ def editor_posts(draw) -> list[tuple[str, str]]:
         prefix = f"card-{index}-"
         service = draw(st.one_of(st.sampled_from(SERVICE_CODES), form_values))
         pairs.append((prefix + "service", service))
-        pairs.append((prefix + "regions", draw(st.one_of(st.sampled_from(REGIONS), form_values))))
+        for _ in range(draw(st.integers(0, 3))):  # checkboxes: none, one or several
+            region = draw(st.one_of(st.sampled_from(REGIONS), form_values))
+            pairs.append((prefix + "regions", region))
+        pairs.append((prefix + "accounts", draw(st.one_of(numbers_as_text, form_values))))
         pairs.append((prefix + "group", draw(form_values)))
         # A known service's own fields are what the form binds and parses; others are noise.
         keys = st.sampled_from(SERVICE_KEYS.get(service) or SERVICE_CODES) | nasty_text

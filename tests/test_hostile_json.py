@@ -103,13 +103,22 @@ valid_items = st.sampled_from(SERVICE_CODES).flatmap(
                 st.sampled_from(SERVICE_KEYS[code]), usage_values, min_size=1, max_size=4
             ),
         },
-        optional={"region": st.sampled_from(REGIONS), "group": nasty_text},
+        optional={
+            "region": st.sampled_from(REGIONS),
+            "group": nasty_text,
+            "accounts": st.one_of(st.integers(-5, 200_000), extreme_numbers, any_json),
+        },
     )
+)
+region_lists = st.one_of(
+    st.lists(st.sampled_from(REGIONS), max_size=5), st.lists(any_json, max_size=3), any_json
 )
 near_valid_items = valid_items | st.fixed_dictionaries(
     {"service": st.one_of(st.sampled_from(SERVICE_CODES), nasty_text, any_json)},
     optional={
         "region": st.one_of(st.sampled_from(REGIONS), any_json),
+        "regions": region_lists,
+        "accounts": st.one_of(st.integers(), extreme_numbers, any_json),
         "group": st.one_of(nasty_text, st.text(min_size=90, max_size=120), any_json),
         "usage": st.one_of(
             st.dictionaries(

@@ -132,3 +132,45 @@ def test_focus_stays_in_another_field_of_a_card_just_added(page, live_server):
     expect(page.locator("#monthly-total")).to_have_text("$0.30")
     expect(requests).to_be_focused()
     expect(card.locator('[data-usage-key="keys"]')).to_have_value("")
+
+
+def test_accounts_and_regions_show_the_multiplier_and_move_the_total(page, live_server):
+    open_editor(page, live_server)
+    card = add_service(page, "guardduty")
+    card.locator('[data-usage-key="cloudtrail_management_events"]').fill("5000000")
+    expect(page.locator("#monthly-total")).to_have_text("$20.00")
+    expect(card.locator("[data-multiplier]")).to_have_count(0)
+
+    card.locator("[data-accounts]").fill("10")
+
+    expect(card.locator("[data-multiplier]")).to_have_text("Usage above × 10 accounts")
+    expect(page.locator("#monthly-total")).to_have_text("$200.00")
+    expect(card.locator(".formula").first).to_have_text(
+        "10 accounts × (5,000,000 ÷ 1,000,000 × $4.00 = $20.00) = $200.00"
+    )
+    card.locator("[data-accounts]").fill("0")
+    expect(
+        card.locator(".field-error").filter(has_text="Enter at least 1 account.")
+    ).to_be_visible()
+    card.get_by_label("US East (N. Virginia) (us-east-1)").uncheck()
+    expect(
+        card.locator(".field-error").filter(has_text="Pick at least one Region.")
+    ).to_be_visible()
+
+
+def test_on_a_phone_the_total_stays_in_view_while_typing(browser, live_server, price_book):
+    context = browser.new_context(viewport={"width": 390, "height": 700}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    open_editor(page, live_server)
+    add_service(page, "kms")
+    card = add_service(page, "guardduty")
+    last = card.locator("[data-usage-key]").last
+    last.scroll_into_view_if_needed()
+    last.fill("4000")  # 4,000 objects × $0.215 per 1,000
+
+    expect(page.locator("#monthly-total")).to_have_text("$0.86")
+    expect(page.locator("#monthly-total")).to_be_in_viewport()
+    box = page.locator("#totals").bounding_box()
+    assert box["y"] + box["height"] <= 700 + 1 and box["y"] > 500  # a bar along the bottom
+    context.close()

@@ -58,6 +58,19 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
         is how an administrator says "price new estimates with this"."""
         return self.published().order_by("-published_at", "-id").first()
 
+    def current_catalog(self) -> pricing.Catalog | None:
+        """The current book's catalog for a recompute: one small query, and the catalog this
+        process compiled for that book (a published book never changes)."""
+        found = (
+            self.published().order_by("-published_at", "-id").values_list("pk", "published_at")
+        ).first()
+        if found is None:
+            return None
+        catalog = _published_catalogs.get(found)
+        if catalog is None:
+            catalog = self.get(pk=found[0]).catalog()
+        return catalog
+
 
 class PriceBook(models.Model):
     class Status(models.TextChoices):

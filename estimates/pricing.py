@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from functools import cached_property, reduce
 
 from .regions import DEFAULT_REGION
 
@@ -58,6 +59,7 @@ POOLING_LEVELS = {
 }
 # Products of two quantities up to 10^15 need more than the default 28 digits to stay exact.
 PRECISION = 60
+EXACT = Context(prec=PRECISION)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,12 +153,21 @@ class ServiceSpec:
 
     def rates_for(self, region: str) -> tuple[RateSpec, ...]:
         """The rates that apply in a Region: a Region's own rate replaces the all-Regions one."""
-        own_codes = {rate.code for rate in self.rates if rate.region == region}
-        return tuple(
-            rate
-            for rate in self.rates
-            if rate.region == region or (rate.region == ALL_REGIONS and rate.code not in own_codes)
-        )
+        found = self._rates_by_region.get(region)
+        if found is None:
+            own_codes = {rate.code for rate in self.rates if rate.region == region}
+            found = tuple(
+                rate
+                for rate in self.rates
+                if rate.region == region
+                or (rate.region == ALL_REGIONS and rate.code not in own_codes)
+            )
+            self._rates_by_region[region] = found
+        return found
+
+    @cached_property
+    def _rates_by_region(self) -> dict[str, tuple[RateSpec, ...]]:
+        return {}  # filled by rates_for: a catalog lives as long as its process
 
 
 @dataclass(frozen=True)
@@ -190,9 +201,7 @@ class Catalog:
 
 def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
     """A sum that never rounds, however large the quantities the inputs allow."""
-    with localcontext() as context:
-        context.prec = PRECISION
-        return sum(amounts, ZERO)
+    return reduce(EXACT.add, amounts, ZERO)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,11 +314,11 @@ class ItemQuote:
     service_name: str
     lines: tuple[Line, ...]
 
-    @property
+    @cached_property
     def monthly(self) -> Decimal:
         return exact_sum(line.monthly for line in self.lines)
 
-    @property
+    @cached_property
     def upfront(self) -> Decimal:
         return exact_sum(line.upfront for line in self.lines)
 
@@ -319,11 +328,11 @@ class Quote:
     items: tuple[ItemQuote, ...]
     free_tier: bool
 
-    @property
+    @cached_property
     def monthly_total(self) -> Decimal:
         return exact_sum(item.monthly for item in self.items)
 
-    @property
+    @cached_property
     def upfront_total(self) -> Decimal:
         return exact_sum(item.upfront for item in self.items)
 
@@ -371,9 +380,7 @@ class PricingError(ValueError):
 
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents, for display and export only."""
-    with localcontext() as context:
-        context.prec = PRECISION
-        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP, context=EXACT)
 
 
 def amount_text(amount: Decimal) -> str:
@@ -390,15 +397,13 @@ def money(amount: Decimal) -> str:
 
 def plain_number(value: Decimal) -> str:
     """A quantity as a person writes it: `2,000,000`, `0.5`."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return f"{normalized.to_integral_value():,f}"
-    return f"{normalized:,f}"
+    # EXACT: normalize() in the default context would round past 28 digits.
+    return f"{value.normalize(EXACT):,f}"
 
 
 def _price_places(price: Decimal) -> int:
     """At least two decimals, and no more than the price has."""
-    exponent = price.normalize().as_tuple().exponent
+    exponent = price.normalize(EXACT).as_tuple().exponent
     return max(2, -exponent) if isinstance(exponent, int) else 2
 
 
@@ -414,10 +419,7 @@ def price_text(price: Decimal) -> str:
 
 def decimal_text(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros, for JSON and CSV: `0.001`, `12`."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return f"{normalized.to_integral_value():f}"
-    return f"{normalized:f}"
+    return f"{value.normalize(EXACT):f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,11 +448,9 @@ def price_quantity(
 
 def metered(rate: RateSpec, usage: Mapping[str, Decimal]) -> Decimal:
     """The quantity a rate meters: one input, or the product of several."""
-    with localcontext() as context:
-        context.prec = PRECISION
-        quantity = Decimal(1)
-        for key in rate.meters:
-            quantity *= usage.get(key, ZERO)
+    quantity = usage.get(rate.meters[0], ZERO)
+    for key in rate.meters[1:]:
+        quantity = EXACT.multiply(quantity, usage.get(key, ZERO))
     return quantity
 
 

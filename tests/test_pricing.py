@@ -355,3 +355,11 @@ def test_the_chart_sums_services_without_rounding():
     [(_, _, kms_total)] = quote.by_service()
     assert kms_total == quote.monthly_total
     assert pricing.money(kms_total) == "$100,000,000,000,000.00"
+
+
+def test_quantities_past_28_digits_are_shown_exactly():
+    # WAF requests × extra WCU steps can reach 10^30: normalize() in the default context
+    # rounded such a product to 28 digits.
+    product = Decimal("123456789012345678901234567890")
+    assert pricing.decimal_text(product) == "123456789012345678901234567890"
+    assert pricing.plain_number(product) == "123,456,789,012,345,678,901,234,567,890"

@@ -28,10 +28,9 @@ def quote(request: HttpRequest) -> HttpResponse:
     payload, errors = api_json.read_json_body(request)
     if errors:
         return api_json.errors_response(errors)
-    book = PriceBook.objects.current()
-    if book is None:
+    catalog = PriceBook.objects.current_catalog()
+    if catalog is None:
         return api_json.no_price_book_response()
-    catalog = book.catalog()
     free_tier, items, errors = api_json.read_quote_body(catalog, payload)
     if errors:
         return api_json.errors_response(errors)

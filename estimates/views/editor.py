@@ -164,8 +164,8 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def estimate_preview(request: HttpRequest) -> HttpResponse:
     """Live recompute: the totals, each card's lines and each field's message, as a fragment."""
-    book = PriceBook.objects.current()
-    if book is None:
+    catalog = PriceBook.objects.current_catalog()
+    if catalog is None:
         return no_price_book(request)
-    editor = build_editor(book.catalog(), request.POST)
+    editor = build_editor(catalog, request.POST)
     return render(request, TEMPLATE + "#preview", editor_context(editor))

@@ -6,7 +6,8 @@ line. Money has two decimals, rounded half-up from the exact sums like every pag
 request), so quantity × unit_price is the cost before free units and tiers; `formula` shows
 the working. `region` is the line's Region; `accounts` and `regions` (space-separated) are the
 card's, `pooled_quantity` is the quantity the tiers and free allowance were applied to across
-the organisation at the rate's `pooling` level. Text cells a spreadsheet would run as a formula
+the organisation at the rate's `pooling` level; `unverified` says what of the line no AWS source
+confirms (`price`: a grade-E price; `pooling`: how AWS pools it). Text cells a spreadsheet would run as a formula
 are neutralised with a leading `'`.
 """
 
@@ -36,6 +37,7 @@ COLUMNS = (
     "regions",
     "pooled_quantity",
     "pooling",
+    "unverified",
 )
 # Leading characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +50,14 @@ def neutralise(text: str) -> str:
 
 def unit_price_cell(line: pricing.Line) -> str:
     return pricing.decimal_text(line.unit_price / line.per_units)
+
+
+def unverified_cell(line: pricing.Line) -> str:
+    """What of a line is not verified against an AWS source: `price`, `pooling`, both, or ""."""
+    parts = ["price"] if line.unverified else []
+    if line.pooling_unverified and line.share != 1:
+        parts.append("pooling")
+    return " ".join(parts)
 
 
 def write_quote_csv(
@@ -96,6 +106,7 @@ def write_quote_csv(
                     neutralise(" ".join(item.regions)),
                     pricing.decimal_text(line.pooled_quantity),
                     line.pooling,
+                    unverified_cell(line),
                 ]
             )
 

@@ -58,6 +58,14 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
         is how an administrator says "price new estimates with this"."""
         return self.published().order_by("-published_at", "-id").first()
 
+    def published_book(self, book_id: object) -> PriceBook | None:
+        """A published book by its id, or None (a draft, an unknown or a malformed id)."""
+        if not isinstance(book_id, int) or isinstance(book_id, bool):
+            return None
+        if not 0 < book_id < 2**63:  # beyond any primary key, and beyond what SQL can bind
+            return None
+        return self.published().filter(pk=book_id).first()
+
     def current_catalog(self) -> pricing.Catalog | None:
         """The current book's catalog for a recompute: one small query, and the catalog this
         process compiled for that book (a published book never changes)."""
@@ -249,6 +257,11 @@ class Service(PriceBookPart):
     guidance = models.TextField(blank=True, help_text="Notes that help a decision, one per line.")
     free_tier_note = models.CharField(max_length=300, blank=True)
     aws_offer_code = models.CharField(max_length=100, blank=True)
+    replaced_inputs = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Keys of an earlier book priced under other keys here: {old: [new, …]}.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     book_path = "price_book"
@@ -269,6 +282,7 @@ class Service(PriceBookPart):
             summary=self.summary,
             guidance=tuple(line.strip() for line in self.guidance.splitlines() if line.strip()),
             free_tier_note=self.free_tier_note,
+            replaced_inputs={key: tuple(new) for key, new in self.replaced_inputs.items()},
             inputs=tuple(usage_input.as_spec() for usage_input in self.inputs.all()),
             rates=tuple(rate.as_spec() for rate in self.rates.all()),
         )

@@ -201,6 +201,10 @@ INPUT_FIELDS = {
     "at_most_factor": (number(), pricing.ZERO),
     "requires_key": (text(pattern=SLUG), ""),
 }
+REPLACED_INPUT_FIELDS = {
+    "key": (text(blank=False, pattern=SLUG), REQUIRED),
+    "replaced_by": (strings(text(blank=False, pattern=SLUG), at_least_one=True), REQUIRED),
+}
 SERVICE_FIELDS = {
     "code": (text(blank=False, pattern=SLUG), REQUIRED),
     "name": (text(blank=False), REQUIRED),
@@ -211,6 +215,9 @@ SERVICE_FIELDS = {
     "inputs": (entries(INPUT_FIELDS), REQUIRED),
     "rates": (entries(RATE_FIELDS), REQUIRED),
     "waivers": (entries(WAIVER_FIELDS), []),
+    # Keys of an earlier book that this one prices under other keys: a body that still sends
+    # one is told which to use instead.
+    "replaced_inputs": (entries(REPLACED_INPUT_FIELDS), []),
 }
 BOOK_FIELDS = {
     "format": (format_version, REQUIRED),
@@ -228,6 +235,10 @@ CONVERSIONS = {  # field: (file value → column, column → file value)
     "guidance": ("\n".join, lambda text: tuple(filter(None, map(str.strip, text.splitlines())))),
     "meters": (" ".join, lambda text: tuple(text.split())),
     "rate_codes": (" ".join, lambda text: tuple(text.split())),
+    "replaced_inputs": (
+        lambda entries: {entry["key"]: list(entry["replaced_by"]) for entry in entries},
+        lambda found: [{"key": key, "replaced_by": tuple(new)} for key, new in found.items()],
+    ),
 }
 
 
@@ -306,6 +317,13 @@ def _check_relations(book: BookData, errors: list) -> None:
         keys = {usage_input["key"] for usage_input in service["inputs"]}
         if book["format"] == 1:
             _check_format_1(service, path, errors)
+        for index, replaced in enumerate(service["replaced_inputs"]):
+            where = f"{path}.replaced_inputs[{index}]"
+            if replaced["key"] in keys:
+                _error(errors, f"{where}.key", f"{replaced['key']!r} is an input here")
+            for new_index, new in enumerate(replaced["replaced_by"]):
+                if new not in keys:
+                    _error(errors, f"{where}.replaced_by[{new_index}]", f"no input {new!r} here")
         codes = {rate["code"] for rate in service["rates"]}
         for index, waiver in enumerate(service["waivers"]):
             where = f"{path}.waivers[{index}]"
@@ -362,8 +380,9 @@ def _check_format_1(service: dict, path: str, errors: list) -> None:
             if rate[name] != RATE_FIELDS[name][1]:
                 _error(errors, f"{path}.rates[{index}].{name}", "needs format 2")
         rate["pooling"] = FORMAT_1_POOLING
-    if service["waivers"]:
-        _error(errors, f"{path}.waivers", "needs format 2")
+    for name in ("waivers", "replaced_inputs"):
+        if service[name]:
+            _error(errors, f"{path}.{name}", "needs format 2")
 
 
 def _unique(rows: list[dict], name: str, path: str, errors: list) -> None:
@@ -419,6 +438,9 @@ def _service_spec(service: dict) -> pricing.ServiceSpec:
         # As Service.as_spec() reads the guidance text: stripped lines.
         guidance=tuple(line.strip() for line in service["guidance"]),
         free_tier_note=service["free_tier_note"],
+        replaced_inputs={
+            entry["key"]: entry["replaced_by"] for entry in service["replaced_inputs"]
+        },
         inputs=tuple(
             pricing.InputSpec(
                 key=usage_input["key"],
@@ -589,7 +611,7 @@ def dump_book(book) -> dict:
         rate.get("pooling") == FORMAT_1_POOLING and "pooling_source" not in rate
         for service in services
         for rate in service["rates"]
-    ) and not any("waivers" in service for service in services)
+    ) and not any("waivers" in service or "replaced_inputs" in service for service in services)
     if first_format:
         for service in services:
             for rate in service["rates"]:

@@ -138,6 +138,8 @@ class ServiceSpec:
     summary: str = ""
     guidance: tuple[str, ...] = ()
     free_tier_note: str = ""
+    # Keys an earlier book had that this one prices under others, e.g. one that became three.
+    replaced_inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def input(self, key: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.key == key), None)
@@ -812,7 +814,7 @@ def check_usage(service: ServiceSpec, usage: Mapping[str, Decimal]) -> dict[str,
     for key, value in usage.items():
         spec = service.input(key)
         if spec is None:
-            messages[key] = f"{service.name} has no usage input '{key}'."
+            messages[key] = unknown_input_message(service, key)
             continue
         message = check_quantity(spec, value)
         if message:
@@ -835,6 +837,18 @@ def check_usage(service: ServiceSpec, usage: Mapping[str, Decimal]) -> dict[str,
             other_label = other.label if other else spec.requires_key
             messages[spec.key] = f"Only billed with {other_label}: set it to 1 first."
     return messages
+
+
+def unknown_input_message(service: ServiceSpec, key: str) -> str:
+    replaced_by = service.replaced_inputs.get(key)
+    if not replaced_by:
+        return f"{service.name} has no usage input '{key}'."
+    *others, last = replaced_by
+    names = f"{', '.join(others)} and {last}" if others else last
+    return (
+        f"{service.name} has no usage input '{key}' in this price book: "
+        f"it is priced as {names} now."
+    )
 
 
 def check_item(catalog: Catalog, item: Item, index: int | None = None) -> list[FieldError]:

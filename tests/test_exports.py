@@ -28,6 +28,7 @@ HEADER = [
     "regions",
     "pooled_quantity",
     "pooling",
+    "unverified",
 ]
 ITEMS = [
     pricing.Item(
@@ -92,6 +93,7 @@ class TestLayout:
                 "us-east-1",
                 "10",
                 "account_region",
+                "",
             ],
             [
                 "prod",
@@ -109,6 +111,7 @@ class TestLayout:
                 "us-east-1",
                 "2000000",
                 "account_region",
+                "",
             ],
             [
                 "",
@@ -126,6 +129,7 @@ class TestLayout:
                 "us-east-1",
                 "5000000",
                 "account_region",
+                "",
             ],
             [
                 "",
@@ -143,6 +147,7 @@ class TestLayout:
                 "us-east-1",
                 "10000000",
                 "account_region",
+                "",
             ],
             [
                 "",
@@ -160,6 +165,7 @@ class TestLayout:
                 "us-east-1",
                 "1500",
                 "account_region",
+                "",
             ],
         ]
 
@@ -174,7 +180,7 @@ class TestLayout:
         assert f'price_book,"{BOOK}"\r\n' in text
         assert "\r\n\r\ngroup,service,region,usage_key," in text
         formula = '"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"'
-        assert text.endswith(f"{formula},1,us-east-1,2000000,account_region\r\n")
+        assert text.endswith(f"{formula},1,us-east-1,2000000,account_region,\r\n")
         assert text.count("\n") == text.count("\r\n") + 1  # the one inside the description
 
     def test_free_tier_off_is_said_and_charged(self, catalog):

@@ -55,6 +55,15 @@ class Migration(migrations.Migration):
                 max_length=300,
             ),
         ),
+        migrations.AddField(
+            model_name="service",
+            name="replaced_inputs",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Keys of an earlier book priced under other keys here: {old: [new, …]}.",
+            ),
+        ),
         migrations.CreateModel(
             name="Waiver",
             fields=[

@@ -24,11 +24,17 @@ def services(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def quote(request: HttpRequest) -> HttpResponse:
-    """Price an estimate with the current price book."""
+    """Price an estimate with the current price book, or the published one it names."""
     payload, errors = api_json.read_json_body(request)
     if errors:
         return api_json.errors_response(errors)
-    catalog = PriceBook.objects.current_catalog()
+    if _chosen_book_id(payload) is None:
+        catalog = PriceBook.objects.current_catalog()
+    else:
+        book, error = _chosen_book(payload)
+        if error:
+            return error
+        catalog = book.catalog()
     if catalog is None:
         return api_json.no_price_book_response()
     free_tier, items, errors = api_json.read_quote_body(catalog, payload)
@@ -58,7 +64,7 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def estimate_create(request: HttpRequest) -> HttpResponse:
-    """Save an estimate priced with the current book; 201 with its links."""
+    """Save an estimate priced with the current book (or the published one it names)."""
     # CSRF-exempt is safe only because a cross-site page cannot send application/json
     # without a CORS preflight, which this app never answers; a form could send text/plain.
     if request.body and request.content_type != "application/json":
@@ -69,9 +75,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     payload, errors = api_json.read_json_body(request)
     if errors:
         return api_json.errors_response(errors)
-    book = PriceBook.objects.current()
-    if book is None:
-        return api_json.no_price_book_response()
+    book, error = _chosen_book(payload)
+    if error:
+        return error
     free_tier, items, errors = api_json.read_quote_body(book.catalog(), payload)
     if errors:
         return api_json.errors_response(errors)
@@ -101,6 +107,23 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     )
     response["Location"] = url
     return response
+
+
+def _chosen_book_id(payload: object) -> object:
+    return payload.get("price_book") if isinstance(payload, dict) else None
+
+
+def _chosen_book(payload: object) -> tuple[PriceBook | None, HttpResponse | None]:
+    """The published book a body names (`"price_book": 2`), else the current one."""
+    chosen = _chosen_book_id(payload)
+    if chosen is None:
+        book = PriceBook.objects.current()
+        return book, None if book else api_json.no_price_book_response()
+    book = PriceBook.objects.published_book(chosen)
+    if book is None:
+        message = f"No published price book has the id {chosen!r}."
+        return None, api_json.error_response("price_book", message)
+    return book, None
 
 
 def rate_limited_response(decision: ratelimit.Decision) -> HttpResponse:

@@ -7,8 +7,8 @@ request), so quantity × unit_price is the cost before free units and tiers; `fo
 the working. `region` is the line's Region; `accounts` and `regions` (space-separated) are the
 card's, `pooled_quantity` is the quantity the tiers and free allowance were applied to across
 the organisation at the rate's `pooling` level; `unverified` says what of the line no AWS source
-confirms (`price`: a grade-E price; `pooling`: how AWS pools it). Text cells a spreadsheet would run as a formula
-are neutralised with a leading `'`.
+confirms (`price`: a grade-E price; `pooling`: how AWS pools it). Text cells a spreadsheet would
+run as a formula are neutralised with a leading `'`.
 """
 
 from __future__ import annotations

@@ -299,3 +299,11 @@ class TestSavedEstimate:
         }
         assert header == HEADER
         assert [row[3] for row in rows] == ["keys", "symmetric_requests"]
+
+
+def test_a_grade_e_price_is_marked_unverified(catalog):
+    items = [pricing.Item(service="private_ca", usage={"ocsp_requests": D(50_000)})]
+
+    _, header, rows = parse(write(pricing.quote(catalog, items), catalog))
+
+    assert rows[0][header.index("unverified")] == "price"

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
 from django.test import override_settings
 
 from estimates import pricing
@@ -20,6 +21,8 @@ from estimates.price_book_file import (
 DATA = Path(__file__).parent / "data"
 FIRST_BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
 FIRST_BOOK = read_price_book(FIRST_BOOK_FILE)
+SECOND_BOOK_FILE = PRICE_BOOKS / "aws-2026-12.json"
+SECOND_BOOK = read_price_book(SECOND_BOOK_FILE)
 
 
 def load_data(name: str):
@@ -51,13 +54,33 @@ def empty_cache():
     cache.clear()
 
 
+def shipped_book(book: dict) -> PriceBook:
+    """A book the migrations load; loaded again the same way after a transactional test
+    flushed the tables."""
+    if not PriceBook.objects.filter(name=book["name"]).exists():
+        load_book(book, **model_classes(django_apps), publish=True)
+    return PriceBook.objects.get(name=book["name"])
+
+
 @pytest.fixture
 def price_book(db) -> PriceBook:
-    """The seeded first book; loaded again, as the migration does, after a transactional test
-    flushed the tables."""
-    if not PriceBook.objects.filter(name=FIRST_BOOK["name"]).exists():
-        load_book(FIRST_BOOK, **model_classes(django_apps), publish=True)
-    return PriceBook.objects.get(name=FIRST_BOOK["name"])
+    """The first book, as the only book: the world most tests were written for.
+
+    The books shipped after it are taken out for the test (rolled back after it), through the
+    plain QuerySet.delete that a published book's own guard refuses everywhere else.
+    """
+    first = shipped_book(FIRST_BOOK)
+    models.QuerySet.delete(PriceBook.objects.exclude(pk=first.pk))
+    return first
+
+
+@pytest.fixture
+def second_book(db) -> PriceBook:
+    """The 2026-12 book beside the first, published after it, so it is the current book."""
+    first = shipped_book(FIRST_BOOK)
+    second = shipped_book(SECOND_BOOK)
+    assert second.published_at > first.published_at
+    return second
 
 
 def first_catalog() -> pricing.Catalog:
@@ -68,3 +91,9 @@ def first_catalog() -> pricing.Catalog:
 @pytest.fixture(scope="session")
 def catalog() -> pricing.Catalog:
     return first_catalog()
+
+
+@pytest.fixture(scope="session")
+def second_catalog() -> pricing.Catalog:
+    """The 2026-12 book as the engine sees it, read from its file with no database."""
+    return catalog_from_book(SECOND_BOOK)

@@ -28,7 +28,7 @@ Organisation rules (one estimate is one AWS organisation under consolidated bill
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property, reduce
 
@@ -606,8 +606,10 @@ def _pool_key(slot: _Slot) -> tuple:
     if rate.pooling == ORGANIZATION_ONCE:
         return (ORGANIZATION_ONCE, service, rate.code)
     if rate.pooling == ORGANIZATION:
-        # Regions pool where their prices are the same rate; a Region priced apart pools apart.
-        return (ORGANIZATION, service, rate.code, replace(rate, region=ALL_REGIONS))
+        # Regions pool where they price alike (their sources and grades may differ); a Region
+        # priced apart pools apart.
+        prices = (rate.meters, rate.per_units, rate.tiers, rate.free_units, rate.billing)
+        return (ORGANIZATION, service, rate.code, prices)
     return (ORGANIZATION_REGION, service, rate.code, slot.region)
 
 

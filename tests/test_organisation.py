@@ -396,3 +396,18 @@ def test_lines_sum_to_the_total_and_a_waiver_never_makes_it_negative(drawn, free
     assert quote.monthly_total == sum((line.monthly for line in every_line), D(0))
     assert all(line.cost >= 0 for line in every_line)
     assert quote.monthly_total >= D("3000.00")
+
+
+def test_regions_priced_alike_pool_across_regions_whatever_their_sources_say():
+    ireland_book = {**BOOK, "services": [dict(BOOK["services"][0])]}
+    kms_rates = ireland_book["services"][0]["rates"] = [
+        dict(r) for r in BOOK["services"][0]["rates"]
+    ]
+    requests = kms_rates[1]
+    kms_rates[1] = {**requests, "regions": ["us-east-1"]}
+    kms_rates.append({**requests, "regions": ["eu-west-1"], "grade": "C", "source": "a guide"})
+    catalog = catalog_from_book(read_price_book(ireland_book))
+    virginia = card("kms", {"symmetric_requests": 15_000})
+    ireland = card("kms", {"symmetric_requests": 15_000}, regions=("eu-west-1",))
+
+    assert pricing.quote(catalog, [virginia, ireland]).monthly_total == D("0.03")

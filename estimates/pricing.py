@@ -459,27 +459,10 @@ def metered(rate: RateSpec, usage: Mapping[str, Decimal]) -> Decimal:
 def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) -> Line:
     """Price one rate for one account in one Region, alone."""
     quantity = metered(rate, usage)
-    free, bands, cost = price_quantity(rate, quantity, free_tier)
-    return Line(
-        usage_key=rate.code,
-        label=rate.label,
-        quantity=quantity,
-        unit=rate.unit,
-        free_quantity=free,
-        billable_quantity=quantity - free,
-        unit_price=bands[0].price if bands else _first_paid_price(rate),
-        per_units=rate.per_units,
-        billing=rate.billing,
-        cost=cost,
-        formula=_formula(rate, _whole(rate, usage, quantity), quantity, free, bands, cost),
-        bands=bands,
-        source=rate.source,
-        grade=rate.grade,
-        region=rate.region,
-        pooled_quantity=quantity,
-        pooling=rate.pooling,
-        pooling_source=rate.pooling_source,
-    )
+    item = Item("", rate.region, usage=usage)
+    slot = _Slot(0, item, rate.region, rate, quantity, _whole(rate, usage, quantity), quantity)
+    _price_per_account(slot, free_tier)
+    return slot.line
 
 
 def _first_paid_price(rate: RateSpec) -> Decimal:

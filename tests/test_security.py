@@ -18,7 +18,7 @@ from estimates import pricing
 from estimates.models import Estimate
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML_PAGES = ["/", "/prices/", "/admin/login/"]
+HTML_PAGES = ["/", "/prices/", "/admin/login/", "/import/terraform"]
 JSON_PAGES = ["/api/v1/services", "/healthz"]
 
 

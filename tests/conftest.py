@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from estimates import pricing
 from estimates.models import PriceBook
@@ -16,6 +16,7 @@ from estimates.price_book_file import (
     model_classes,
     read_price_book,
 )
+from tests.openapi_check import check_response
 
 DATA = Path(__file__).parent / "data"
 FIRST_BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
@@ -68,3 +69,18 @@ def first_catalog() -> pricing.Catalog:
 @pytest.fixture(scope="session")
 def catalog() -> pricing.Catalog:
     return first_catalog()
+
+
+class DocumentedClient(Client):
+    """The test client, checking every JSON answer of /api/v1/ against the OpenAPI document:
+    each example response in the suite is also a test of the document."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        check_response(request["REQUEST_METHOD"], request["PATH_INFO"], response)
+        return response
+
+
+@pytest.fixture
+def client() -> Client:
+    return DocumentedClient()

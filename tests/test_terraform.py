@@ -1623,3 +1623,17 @@ def test_a_fitted_import_is_an_error_or_items_the_engine_takes(raw, usage):
         return
     assert pricing.check_items(catalog, tuple(i.as_item() for i in fitted.items)) == []
     pricing.price_items(catalog, [i.as_item() for i in fitted.items])
+
+
+def test_the_readme_usage_file_examples_read_the_same_in_json_and_yaml():
+    pytest.importorskip("yaml")
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The usage file**") :]
+    json_text = section.split("```json\n", 1)[1].split("```", 1)[0]
+    yaml_text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    assert read_usage(json_text) == read_usage(yaml_text)
+    assert read_usage(yaml_text)["resource_usage"]["aws_guardduty_detector.main"] == {
+        "cloudtrail_management_events": D(5_000_000),
+        "vpc_dns_log_gb": D("120.5"),
+    }

@@ -1637,3 +1637,57 @@ def test_the_readme_usage_file_examples_read_the_same_in_json_and_yaml():
         "cloudtrail_management_events": D(5_000_000),
         "vpc_dns_log_gb": D("120.5"),
     }
+
+
+class TestFitRegionsPlan:
+    """regions.plan.json: keys in five Regions, of which the first book prices us-east-1 only."""
+
+    def test_without_a_usage_file(self, catalog):
+        fitted = fit(regions_result(), catalog)
+
+        assert fitted.items == [
+            item(
+                "kms",
+                "us-east-1",
+                "module.legacy",
+                {"keys": 1},
+                ["module.legacy.aws_kms_key.old_style"],
+            )
+        ]
+        assert needs(fitted) == [
+            ("module.legacy.aws_kms_key.old_style", "kms", "symmetric_requests")
+        ]
+        assert [(u.address, u.reason) for u in fitted.unpriced] == [
+            (
+                "aws_kms_key.tokyo",
+                f"AWS Key Management Service (KMS) in ap-northeast-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "aws_kms_key.from_variable",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "module.inherited.aws_kms_key.key",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "module.shared.aws_kms_key.shared",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+        ]
+        assert totals(fitted, catalog) == ("1.00", "0.00", "12.00")
+
+    def test_with_a_usage_file(self, catalog):
+        usage = {"resource_usage": {"aws_kms_key": {"symmetric_requests": 1_000_000}}}
+
+        fitted = fit(regions_result(json.dumps(usage)), catalog)
+
+        assert usage_of(fitted, "kms") == {"keys": D(1), "symmetric_requests": D(1_000_000)}
+        assert needs(fitted) == []
+        assert len(fitted.unpriced) == 4
+        # (1,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $2.94, plus the key's $1.00.
+        assert totals(fitted, catalog) == ("3.94", "0.00", "47.28")
+
+
+def regions_result(usage: str | None = None) -> ImportResult:
+    return import_plan(read_plan(load("regions.plan.json")), read_usage(usage))

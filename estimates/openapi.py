@@ -833,6 +833,7 @@ class Body:
     status: str = ""
     description: str = ""
     headers: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -939,7 +940,11 @@ def reference() -> tuple[list[Endpoint], list[Shape]]:
             request = None
             if "requestBody" in operation:
                 media = operation["requestBody"]["content"]["application/json"]
-                request = Body(type_parts(media["schema"]), _example(media))
+                named = media["schema"].get("$ref", "").removeprefix(SCHEMAS)
+                shape = doc["components"]["schemas"].get(named, {})
+                request = Body(
+                    type_parts(media["schema"]), _example(media), fields=fields_of(shape)
+                )
             responses = []
             for status, response in operation["responses"].items():
                 media = response.get("content", {}).get("application/json", {})

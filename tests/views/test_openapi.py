@@ -267,3 +267,12 @@ class TestReferencePage:
     def test_is_linked_from_its_url_name(self):
         assert reverse("api:docs") == "/api/v1/docs"
         assert isinstance(api_urls.urlpatterns[-1], URLPattern)
+
+
+def test_the_reference_lists_the_fields_of_a_request_body_where_it_is_described(client, db):
+    html = client.get("/api/v1/docs").content.decode()
+    section = html[html.index('id="saveEstimate"') : html.index('id="estimate"')]
+
+    assert '<code>name</code> <span class="required">required</span>' in section
+    assert "<code>free_tier</code>" in section
+    assert "(default true)" in section

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from . import pricing
+from . import pricing, terraform
 from .models import Estimate, EstimateItem
 from .regions import region_name
 
@@ -146,6 +146,31 @@ def _read_regions(raw: dict, index: int) -> tuple[tuple[str, ...], list[FieldErr
     return (region,), []
 
 
+# What a Terraform import body may hold when it is not the plan itself.
+IMPORT_FIELDS = frozenset({"plan", "usage"})
+
+
+def content_length(request: HttpRequest) -> int:
+    """The body's announced length; 0 when there is none or it is not a number."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def read_import_body(raw: bytes) -> tuple[object, object, list[FieldError]]:
+    """The plan and usage file of an import body: the plan itself (it has `format_version`), or
+    `{"plan": <plan>, "usage": <usage file>}`. Raises terraform.PlanError if it is not JSON."""
+    data = terraform.read_json(raw)
+    if not isinstance(data, dict) or "format_version" in data or not IMPORT_FIELDS & data.keys():
+        return data, None, []
+    errors = _unknown_fields(data, IMPORT_FIELDS, None)
+    if "plan" not in data:
+        message = 'Send the plan too: {"plan": <plan>, "usage": <usage file>}.'
+        errors.append(FieldError(None, "plan", message))
+    return data.get("plan"), data.get("usage"), errors
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -251,6 +276,46 @@ def estimate_as_json(estimate: Estimate) -> dict:
         "created_at": estimate.created_at.isoformat(),
         "copied_from": str(estimate.copied_from.public_id) if estimate.copied_from else None,
         **body,
+    }
+
+
+def imported_item_as_json(item: terraform.ImportedItem) -> dict:
+    """An imported item in a quote body's shape, so that `{"items": [...]}` posts as it is."""
+    return {
+        "service": item.service,
+        "region": item.region,
+        "accounts": item.accounts,
+        "group": item.group,
+        "usage": {key: pricing.decimal_text(value) for key, value in item.usage.items()},
+    }
+
+
+def import_as_json(
+    catalog: pricing.Catalog, result: terraform.ImportResult, quote: pricing.Quote
+) -> dict:
+    """A Terraform import: the items, what they still need, what is left out, and their quote."""
+    return {
+        "items": [imported_item_as_json(item) for item in result.items],
+        "needs_usage": [
+            {
+                "address": need.address,
+                "service": need.service,
+                "usage_key": need.usage_key,
+                "hint": need.label_hint,
+            }
+            for need in result.needs_usage
+        ],
+        "unpriced": [
+            {
+                "address": entry.address,
+                "type": entry.type,
+                "usage_key": entry.usage_key or None,
+                "reason": entry.reason,
+            }
+            for entry in result.unpriced
+        ],
+        "warnings": list(result.warnings),
+        "quote": quote_as_json(catalog, quote),
     }
 
 

@@ -12,8 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import pricing
-from .models import Estimate, EstimateItem
+from . import pricing, terraform
+from .models import Estimate, EstimateItem, PriceBook
 from .regions import region_name
 
 CARD_PREFIX = "card"
@@ -301,3 +301,54 @@ class EstimateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         describe(self, "name", "description")
+
+
+class TerraformImportForm(forms.Form):
+    """A Terraform JSON plan and an optional usage file, read into items the price book prices."""
+
+    plan = forms.FileField(
+        label="Terraform plan (JSON)",
+        help_text="What `terraform show -json plan.out > plan.json` writes; at most 20 MB.",
+        error_messages={"required": "Choose the plan's JSON file."},
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+    usage = forms.FileField(
+        label="Usage file (JSON or YAML)",
+        required=False,
+        help_text="Optional: requests, events and GB a month the plan cannot know; at most 1 MB.",
+        widget=forms.FileInput(attrs={"accept": ".json,.yaml,.yml,application/json"}),
+    )
+
+    def __init__(self, *args, price_book: PriceBook, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.price_book = price_book
+        describe(self, "plan", "usage")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        limits = {"plan": terraform.MAX_PLAN_BYTES, "usage": terraform.MAX_USAGE_BYTES}
+        raw = {}
+        for name, limit in limits.items():
+            upload = cleaned.get(name)
+            if upload is None:
+                raw[name] = None
+                continue
+            # The size first: a file is read only once it is known to fit.
+            message = terraform.too_big(
+                upload.size, limit, "plan" if name == "plan" else "usage file"
+            )
+            if message:
+                self.add_error(name, message)
+            else:
+                raw[name] = upload.read()
+        if self.errors:
+            return cleaned
+        try:
+            cleaned["result"] = self.price_book.import_terraform(raw["plan"], raw["usage"])
+        except terraform.PlanError as error:
+            self.add_error(error.field, str(error))
+        return cleaned
+
+    def estimate_name(self) -> str:
+        """`Terraform plan network.plan.json`, to prefill the name the estimate is saved under."""
+        return f"Terraform plan {self.cleaned_data['plan'].name}"[: Estimate.max_length("name")]

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import price_changes, pricing
+from . import price_changes, pricing, terraform
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -174,6 +174,14 @@ class PriceBook(models.Model):
         )
         return tuple(
             sorted(set(found), key=lambda region: (region != pricing.DEFAULT_REGION, region))
+        )
+
+    def import_terraform(self, plan: object, usage: object = None) -> terraform.ImportResult:
+        """A Terraform JSON plan (and usage file) as items this book prices; PlanError if not."""
+        return terraform.fit_to_catalog(
+            terraform.import_plan(plan, usage),
+            self.catalog(),
+            group_length=EstimateItem._meta.get_field("group").max_length,
         )
 
     def catalog(self) -> pricing.Catalog:

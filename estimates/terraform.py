@@ -60,6 +60,11 @@ SWITCH_KEYS = frozenset({"advanced_subscriptions", "higher_throughput"})
 # Addresses a warning names before it says "and N more".
 LISTED_ADDRESSES = 10
 
+SHIELD_AND_WAF = (
+    "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee; "
+    "costcalc counts them in full."
+)
+
 KEPT_ACTIONS = frozenset(
     {("create",), ("update",), ("no-op",), ("delete", "create"), ("create", "delete")}
 )
@@ -129,6 +134,14 @@ USAGE_HINTS = {
 class PlanError(ValueError):
     """A plan or usage file that cannot be read; the message says what to do about it."""
 
+    field = "plan"
+
+
+class UsageError(PlanError):
+    """A usage file that cannot be read, or whose values the price book cannot take."""
+
+    field = "usage"
+
 
 @dataclass(frozen=True)
 class ImportedItem:
@@ -142,7 +155,9 @@ class ImportedItem:
     accounts: int = 1
 
     def as_item(self) -> pricing.Item:
-        return pricing.Item(self.service, self.region, self.group, dict(self.usage))
+        return pricing.Item(
+            self.service, self.region, self.group, dict(self.usage), accounts=self.accounts
+        )
 
 
 @dataclass(frozen=True)
@@ -157,9 +172,12 @@ class NeedsUsage:
 
 @dataclass(frozen=True)
 class Unpriced:
+    """A resource costcalc leaves out, or one usage key of it (`usage_key`), and why."""
+
     address: str
     type: str
     reason: str
+    usage_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,11 +196,11 @@ def read_plan(raw: bytes | str | dict) -> dict:
     """A Terraform JSON plan (format 1.x) with Decimal numbers; PlanError if it is not one."""
     if isinstance(raw, dict):
         data = raw
+        _check_depth(data, "plan")
     elif isinstance(raw, bytes | bytearray | str):
-        data = _parse_json(_text(raw, MAX_PLAN_BYTES, "plan"), "plan")
+        data = read_json(raw)
     else:
         raise PlanError("A plan is the JSON text that `terraform show -json plan.out` prints.")
-    _check_depth(data, "plan")
     if not isinstance(data, dict):
         raise PlanError(
             f"Not a Terraform plan: a plan is a JSON object, this is {_kind(data)}. "
@@ -212,8 +230,24 @@ def read_plan(raw: bytes | str | dict) -> dict:
     return data
 
 
+def read_json(raw: bytes | bytearray | str, what: str = "plan") -> object:
+    """JSON text of at most 20 MB, numbers as Decimal, nested no deeper than a plan can be."""
+    data = _parse_json(_text(raw, MAX_PLAN_BYTES, what), what)
+    _check_depth(data, what)
+    return data
+
+
 def read_usage(raw: bytes | str | dict | None) -> dict:
     """A usage file (JSON, or YAML with PyYAML) as {"resource_usage": {name: {key: Decimal}}}."""
+    try:
+        return _read_usage(raw)
+    except UsageError:
+        raise
+    except PlanError as error:
+        raise UsageError(str(error)) from None
+
+
+def _read_usage(raw: bytes | str | dict | None) -> dict:
     if raw is None:
         return {"resource_usage": {}}
     if isinstance(raw, dict):
@@ -231,12 +265,17 @@ def read_usage(raw: bytes | str | dict | None) -> dict:
     return {"resource_usage": _usage_entries(data)}
 
 
+def too_big(size: int, limit: int = MAX_PLAN_BYTES, what: str = "plan") -> str:
+    """The message for a file of `size` bytes over `limit`, or "" when it fits."""
+    if size <= limit:
+        return ""
+    return f"The {what} is {size:,} bytes; costcalc reads at most {limit // 1024 // 1024} MB."
+
+
 def _text(raw: bytes | bytearray | str, limit: int, what: str) -> str:
     size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
-    if size > limit:
-        raise PlanError(
-            f"The {what} is {size:,} bytes; costcalc reads at most {limit // 1024 // 1024} MB."
-        )
+    if message := too_big(size, limit, what):
+        raise PlanError(message)
     if isinstance(raw, str):
         return raw.removeprefix("\ufeff")
     data = bytes(raw)
@@ -681,10 +720,7 @@ class _Importer:
             )
         ]
         if len(items) > pricing.MAX_ITEMS:
-            self.warnings.append(
-                f"The plan makes {len(items)} items; an estimate holds at most "
-                f"{pricing.MAX_ITEMS}. Import the plans of smaller configurations."
-            )
+            self.warnings.append(_too_many_items(len(items)))
         warnings = [
             _listed(addresses) + f": {message}." for message, addresses in self.notes.items()
         ]
@@ -693,10 +729,7 @@ class _Importer:
     def _shield_and_waf_warning(self, cards: dict) -> None:
         services = {service for service, _region, _group in cards}
         if {"shield", "waf"} <= services and self.first_subscription:
-            self.warnings.append(
-                "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee; "
-                "costcalc counts them in full."
-            )
+            self.warnings.append(SHIELD_AND_WAF)
 
 
 def _add(usage: dict[str, Decimal], key: str, value: Decimal) -> None:
@@ -706,6 +739,13 @@ def _add(usage: dict[str, Decimal], key: str, value: Decimal) -> None:
             usage[key] = max(usage.get(key, Decimal(0)), value)
         else:
             usage[key] = usage.get(key, Decimal(0)) + value
+
+
+def _too_many_items(count: int) -> str:
+    return (
+        f"The plan makes {count} items; an estimate holds at most {pricing.MAX_ITEMS}. "
+        "Import the plans of smaller configurations."
+    )
 
 
 def _listed(addresses: list[str]) -> str:
@@ -1294,3 +1334,130 @@ def _unpriced_reason(kind: str) -> str:
     if not kind.startswith("aws_"):
         return "not an AWS resource: costcalc prices AWS security services"
     return f"costcalc does not price {kind}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting an import to a price book
+
+# Shown in place of what no page, JSON or database can hold: NUL and lone surrogates
+# (a plan's JSON may spell them as \u0000 and \ud800).
+_UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
+# Errors listed in one message before "and N more".
+LISTED_ERRORS = 5
+
+
+def fit_to_catalog(
+    result: ImportResult, catalog: pricing.Catalog, *, group_length: int
+) -> ImportResult:
+    """The import as this price book can price it: every item passes pricing.check_items.
+
+    - An item of a service the book does not have, or in a Region it has no prices for, is left
+      out: its resources are unpriced, with the reason, and need no usage.
+    - A usage key the book does not have for the service is dropped: a resource that needs it
+      is listed as unpriced for that key, a value the usage file gives for it is warned about.
+    - Text from the plan is made printable (no NUL, no lone surrogate); a group (the module
+      address) longer than `group_length` is cut, with a warning.
+
+    Raises UsageError when a value from the usage file is out of the book's bounds, PlanError
+    when the plan itself makes more items or accounts than an estimate holds.
+    """
+    missing = f"not in the current price book ({catalog.book_name})"
+    items: list[ImportedItem] = []
+    unpriced = [_printable_unpriced(entry) for entry in result.unpriced]
+    warnings = [
+        _printable(warning)
+        for warning in result.warnings
+        if warning != _too_many_items(len(result.items))
+    ]
+    dropped: set[str] = set()
+    unknown: dict[tuple[str, str], None] = {}
+    for imported in result.items:
+        addresses = tuple(_printable(address) for address in imported.addresses)
+        service = catalog.services.get(imported.service)
+        if service is None:
+            reason = missing
+        elif imported.region not in catalog.service_regions(imported.service):
+            reason = f"{service.name} in {_printable(imported.region)[:40]} is {missing}"
+        else:
+            reason = ""
+        if reason:
+            unpriced += [Unpriced(a, _resource_type(a), reason) for a in addresses]
+            dropped.update(imported.addresses)
+            continue
+        known = {spec.key for spec in service.inputs}
+        for key in imported.usage:
+            # The plan counts only keys the book has: an unknown one is from the usage file.
+            ignored = f"Usage file: {key} of {service.code} is {missing}; ignored."
+            if key not in known and ignored not in warnings:
+                warnings.append(ignored)
+        group = _printable(imported.group)
+        if len(group) > group_length:
+            warnings.append(f"The group {group[:60]}… is cut to {group_length} characters.")
+            group = group[: group_length - 1] + "…"
+        items.append(
+            ImportedItem(
+                imported.service,
+                imported.region,
+                group,
+                {key: value for key, value in imported.usage.items() if key in known},
+                addresses,
+                imported.accounts,
+            )
+        )
+    needs_usage = []
+    for need in result.needs_usage:
+        if need.address in dropped:
+            continue
+        service = catalog.services.get(need.service)
+        address = _printable(need.address)
+        if service is None or service.input(need.usage_key) is None:
+            unknown[(address, need.usage_key)] = None
+        else:
+            needs_usage.append(NeedsUsage(address, need.service, need.usage_key, need.label_hint))
+    unpriced += [
+        Unpriced(address, _resource_type(address), f"{key} is {missing}", key)
+        for address, key in unknown
+    ]
+    if not {"shield", "waf"} <= {item.service for item in items}:
+        warnings = [warning for warning in warnings if warning != SHIELD_AND_WAF]
+    if len(items) > pricing.MAX_ITEMS:
+        raise PlanError(_too_many_items(len(items)))
+    _check_fitted(catalog, items)
+    return ImportResult(items, needs_usage, unpriced, warnings)
+
+
+def _check_fitted(catalog: pricing.Catalog, items: list[ImportedItem]) -> None:
+    """UsageError for values the book refuses (usage file), PlanError for counts it refuses."""
+    errors = pricing.check_items(catalog, tuple(item.as_item() for item in items))
+    if not errors:
+        return
+    messages, from_usage = [], True
+    for error in errors:
+        item = items[error.item] if error.item is not None else None
+        service = catalog.services.get(item.service) if item else None
+        from_usage = from_usage and service is not None and service.input(error.field) is not None
+        where = f"{_listed(list(item.addresses))}: " if item else ""
+        messages.append(f"{where}{error.field}: {error.message}")
+    more = len(messages) - LISTED_ERRORS
+    text = " ".join(messages[:LISTED_ERRORS]) + (f" And {more:,} more." if more > 0 else "")
+    if from_usage:
+        raise UsageError(f"The usage file gives values the price book does not take: {text}")
+    raise PlanError(f"The plan makes an estimate the price book does not take: {text}")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def _printable_unpriced(entry: Unpriced) -> Unpriced:
+    return Unpriced(
+        _printable(entry.address), _printable(entry.type), _printable(entry.reason), entry.usage_key
+    )
+
+
+def _resource_type(address: str) -> str:
+    """`module.edge["a.b"].aws_kms_key.app[0]` → `aws_kms_key`."""
+    position = 0
+    while match := _MODULE_STEP.match(address, position):
+        position = match.end()
+    return address[position:].split(".", 1)[0]

@@ -6,7 +6,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from estimates import pricing
 from estimates.models import PriceBook
@@ -17,6 +17,7 @@ from estimates.price_book_file import (
     model_classes,
     read_price_book,
 )
+from tests.openapi_check import check_response
 
 DATA = Path(__file__).parent / "data"
 FIRST_BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
@@ -97,3 +98,18 @@ def catalog() -> pricing.Catalog:
 def second_catalog() -> pricing.Catalog:
     """The 2026-12 book as the engine sees it, read from its file with no database."""
     return catalog_from_book(SECOND_BOOK)
+
+
+class DocumentedClient(Client):
+    """The test client, checking every JSON answer of /api/v1/ against the OpenAPI document:
+    each example response in the suite is also a test of the document."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        check_response(request["REQUEST_METHOD"], request["PATH_INFO"], response)
+        return response
+
+
+@pytest.fixture
+def client() -> Client:
+    return DocumentedClient()

@@ -18,8 +18,8 @@ from estimates import pricing
 from estimates.models import Estimate
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML_PAGES = ["/", "/prices/", "/admin/login/"]
-JSON_PAGES = ["/api/v1/services", "/healthz"]
+HTML_PAGES = ["/", "/prices/", "/admin/login/", "/import/terraform", "/api/v1/docs"]
+JSON_PAGES = ["/api/v1/services", "/api/v1/openapi.json", "/healthz"]
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

@@ -21,6 +21,7 @@ from estimates.terraform import (
     read_plan,
     read_usage,
 )
+from tests import conftest
 
 DATA = Path(__file__).parent / "data" / "terraform"
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -1379,3 +1380,314 @@ def test_a_plan_shaped_input_is_a_plan_error_or_a_result_that_drops_nothing(raw,
     for imported in result.items:
         assert all(type(v) is D and v >= 0 for v in imported.usage.values())
     assert all(isinstance(n, NeedsUsage) for n in result.needs_usage)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting an import to the price book (the first book: 11 services, us-east-1 only)
+
+BOOK = "AWS list prices, US East (N. Virginia), 2026-11"
+NOT_IN_BOOK = f"not in the current price book ({BOOK})"
+GROUP_LENGTH = 100
+
+
+def fit(result: ImportResult, catalog) -> ImportResult:
+    return terraform.fit_to_catalog(result, catalog, group_length=GROUP_LENGTH)
+
+
+def totals(result: ImportResult, catalog) -> tuple[str, str, str]:
+    quote = pricing.price_items(catalog, [i.as_item() for i in result.items])
+    return (
+        pricing.amount_text(quote.monthly_total),
+        pricing.amount_text(quote.upfront_total),
+        pricing.amount_text(quote.first_12_months_total),
+    )
+
+
+FITTED_SERVICES = [
+    "acm",
+    "firewall_manager",
+    "guardduty",
+    "inspector",
+    "kms",
+    "macie",
+    "private_ca",
+    "secrets_manager",
+    "shield",
+    "ssm_parameter_store",
+]
+LEFT_OUT = [
+    Unpriced("aws_cloudtrail.data", "aws_cloudtrail", NOT_IN_BOOK),
+    Unpriced("aws_cloudtrail.main", "aws_cloudtrail", NOT_IN_BOOK),
+    Unpriced(
+        "aws_config_configuration_recorder.main", "aws_config_configuration_recorder", NOT_IN_BOOK
+    ),
+    Unpriced(
+        "aws_route53_resolver_firewall_domain_list.blocked",
+        "aws_route53_resolver_firewall_domain_list",
+        NOT_IN_BOOK,
+    ),
+    Unpriced("aws_securityhub_account.main", "aws_securityhub_account", NOT_IN_BOOK),
+    Unpriced(
+        "aws_kms_replica_key.app_west",
+        "aws_kms_replica_key",
+        f"AWS Key Management Service (KMS) in us-west-2 is {NOT_IN_BOOK}",
+    ),
+    Unpriced("aws_networkfirewall_firewall.egress", "aws_networkfirewall_firewall", NOT_IN_BOOK),
+    Unpriced(
+        "module.edge.aws_secretsmanager_secret.api",
+        "aws_secretsmanager_secret",
+        f"AWS Secrets Manager in eu-west-1 is {NOT_IN_BOOK}",
+    ),
+    Unpriced(
+        "module.edge.aws_wafv2_web_acl.main",
+        "aws_wafv2_web_acl",
+        f"AWS WAF in eu-west-1 is {NOT_IN_BOOK}",
+    ),
+    Unpriced(
+        "aws_acmpca_certificate_authority.internal",
+        "aws_acmpca_certificate_authority",
+        f"ocsp_certificates_queried is {NOT_IN_BOOK}",
+        "ocsp_certificates_queried",
+    ),
+    *[
+        Unpriced(
+            "aws_guardduty_detector_feature.runtime",
+            "aws_guardduty_detector_feature",
+            f"{key} is {NOT_IN_BOOK}",
+            key,
+        )
+        for key in ("runtime_eks_vcpus", "runtime_ecs_fargate_vcpus", "runtime_ec2_vcpus")
+    ],
+]
+LEFT_OUT_SERVICES = {"cloudtrail", "config", "dns_firewall", "security_hub", "network_firewall"}
+
+
+class TestFitToCatalog:
+    def test_items_the_book_prices_keep_their_plan_quantities(self, catalog):
+        fitted = fit(baseline(), catalog)
+
+        kept = [
+            i for i in BASELINE_ITEMS if i.service in FITTED_SERVICES and i.region == "us-east-1"
+        ]
+        assert fitted.items == kept
+        assert [i.service for i in fitted.items] == FITTED_SERVICES
+
+    def test_services_regions_and_keys_the_book_lacks_are_unpriced_with_the_reason(self, catalog):
+        assert fit(baseline(), catalog).unpriced == BASELINE_UNPRICED + LEFT_OUT
+
+    def test_left_out_resources_and_keys_need_no_usage(self, catalog):
+        left_out = {(u.address, u.usage_key) for u in LEFT_OUT}
+
+        assert needs(fit(baseline(), catalog)) == [
+            need
+            for need in BASELINE_NEEDS
+            if need[1] not in LEFT_OUT_SERVICES
+            and (need[0], "") not in left_out
+            and (need[0], need[2]) not in left_out
+        ]
+
+    def test_the_shield_and_waf_warning_goes_with_the_waf_item(self, catalog):
+        assert SHIELD_AND_WAF in baseline().warnings
+
+        assert fit(baseline(), catalog).warnings == BASELINE_NOTES
+
+    def test_totals_without_a_usage_file(self, catalog):
+        assert totals(fit(baseline(), catalog), catalog) == ("3668.60", "0.00", "44023.20")
+
+    def test_totals_with_the_usage_file(self, catalog):
+        fitted = fit(baseline(load("baseline.usage.json")), catalog)
+
+        assert usage_of(fitted, "kms") == {
+            "keys": D(3),
+            "symmetric_requests": D(2_500_000),
+            "key_rotations": D(2),
+        }
+        assert usage_of(fitted, "guardduty") == {
+            "cloudtrail_management_events": D(5_000_000),
+            "vpc_dns_log_gb": D("120.5"),
+            "s3_data_events": D(80_000_000),
+        }
+        assert usage_of(fitted, "secrets_manager") == {
+            "secrets": D(1),
+            "replica_secrets": D(1),
+            "api_calls": D(30_000),
+        }
+        assert totals(fitted, catalog) == ("3882.69", "0.00", "46592.28")
+
+    def test_a_usage_key_the_book_lacks_is_dropped_and_listed(self, catalog):
+        usage = {
+            "resource_usage": {
+                "aws_acmpca_certificate_authority.internal": {
+                    "ocsp_certificates_queried": 5000,
+                    "private_certificates": 10,
+                }
+            }
+        }
+
+        fitted = fit(baseline(json.dumps(usage)), catalog)
+
+        assert usage_of(fitted, "private_ca") == {
+            "general_purpose_cas": D(1),
+            "private_certificates": D(11),
+        }
+        assert [u for u in fitted.unpriced if u.usage_key == "ocsp_certificates_queried"] == []
+        assert fitted.warnings[-1] == (
+            f"Usage file: ocsp_certificates_queried of private_ca is {NOT_IN_BOOK}; ignored."
+        )
+
+    def test_an_item_becomes_a_pricing_item_with_its_accounts(self, catalog):
+        (item,) = [i for i in fit(baseline(), catalog).items if i.service == "inspector"]
+
+        assert item.as_item() == pricing.Item("inspector", "us-east-1", "", {}, accounts=2)
+
+    def test_a_value_the_book_refuses_is_a_usage_error_naming_the_resources(self, catalog):
+        usage = {"resource_usage": {"aws_kms_key": {"key_rotations": 7}}}
+
+        with pytest.raises(terraform.UsageError) as error:
+            fit(baseline(json.dumps(usage)), catalog)
+
+        assert error.value.field == "usage"
+        assert str(error.value) == (
+            "The usage file gives values the price book does not take: aws_kms_key.app[0], "
+            "aws_kms_key.app[1], aws_kms_key.signing: key_rotations: At most 2 × customer "
+            "managed keys (= 6)."
+        )
+
+    def test_a_sum_past_the_largest_quantity_is_a_usage_error(self, catalog):
+        keys = [change(f"aws_kms_key.k{n}", {}) for n in range(3)]
+        usage = {"resource_usage": {"aws_kms_key": {"symmetric_requests": 10**15}}}
+
+        with pytest.raises(terraform.UsageError, match="Enter at most 1,000,000,000,000,000."):
+            fit(one(*keys, usage=usage), catalog)
+
+    def test_more_accounts_than_an_estimate_holds_is_a_plan_error(self, catalog):
+        ids = [f"{n:012d}" for n in range(pricing.MAX_ACCOUNTS + 1)]
+        enabler = change("aws_inspector2_enabler.all", {"account_ids": ids, "resource_types": []})
+
+        with pytest.raises(PlanError) as error:
+            fit(one(enabler), catalog)
+
+        assert error.value.field == "plan"
+        assert "accounts: Enter at most 100,000 accounts." in str(error.value)
+
+    def test_more_items_than_an_estimate_holds_is_a_plan_error(self, catalog):
+        changes = [
+            change(f'module.m["{n}"].aws_kms_key.k', {}) for n in range(pricing.MAX_ITEMS + 1)
+        ]
+
+        with pytest.raises(PlanError, match="The plan makes 201 items; an estimate holds at most"):
+            fit(one(*changes), catalog)
+
+    def test_items_left_out_do_not_count_against_the_limit(self, catalog):
+        changes = [
+            change(f'module.m["{n}"].aws_kms_key.k', {"region": "eu-west-1"})
+            for n in range(pricing.MAX_ITEMS + 1)
+        ]
+
+        fitted = fit(one(*changes), catalog)
+
+        assert fitted.items == []
+        assert len(fitted.unpriced) == pricing.MAX_ITEMS + 1
+        assert fitted.warnings == []
+
+    def test_a_group_longer_than_a_card_holds_is_cut_with_a_warning(self, catalog):
+        module = "module." + "m" * 120
+
+        (item,) = fit(one(change(f"{module}.aws_kms_key.k", {})), catalog).items
+
+        assert item.group == module[: GROUP_LENGTH - 1] + "…"
+        assert len(item.group) == GROUP_LENGTH
+
+    def test_text_no_page_or_database_can_hold_is_replaced(self, catalog):
+        raw = json.dumps(plan(change('module.m["a\x00b\ud800"].aws_kms_key.k', {})))
+
+        (item,) = fit(import_plan(read_plan(raw)), catalog).items
+
+        assert item.group == 'module.m["a\ufffdb\ufffd"]'
+        assert item.addresses == ('module.m["a\ufffdb\ufffd"].aws_kms_key.k',)
+
+    def test_the_resource_type_of_an_address(self):
+        assert terraform._resource_type('module.a["x.y"].module.b[0].aws_kms_key.app[0]') == (
+            "aws_kms_key"
+        )
+        assert terraform._resource_type("aws_iam_role.audit") == "aws_iam_role"
+
+
+@FUZZ
+@given(plans, usage_files)
+def test_a_fitted_import_is_an_error_or_items_the_engine_takes(raw, usage):
+    catalog = conftest.first_catalog()
+    try:
+        fitted = fit(import_plan(raw, usage), catalog)
+    except PlanError:
+        return
+    assert pricing.check_items(catalog, tuple(i.as_item() for i in fitted.items)) == []
+    pricing.price_items(catalog, [i.as_item() for i in fitted.items])
+
+
+def test_the_readme_usage_file_examples_read_the_same_in_json_and_yaml():
+    pytest.importorskip("yaml")
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The usage file**") :]
+    json_text = section.split("```json\n", 1)[1].split("```", 1)[0]
+    yaml_text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    assert read_usage(json_text) == read_usage(yaml_text)
+    assert read_usage(yaml_text)["resource_usage"]["aws_guardduty_detector.main"] == {
+        "cloudtrail_management_events": D(5_000_000),
+        "vpc_dns_log_gb": D("120.5"),
+    }
+
+
+class TestFitRegionsPlan:
+    """regions.plan.json: keys in five Regions, of which the first book prices us-east-1 only."""
+
+    def test_without_a_usage_file(self, catalog):
+        fitted = fit(regions_result(), catalog)
+
+        assert fitted.items == [
+            item(
+                "kms",
+                "us-east-1",
+                "module.legacy",
+                {"keys": 1},
+                ["module.legacy.aws_kms_key.old_style"],
+            )
+        ]
+        assert needs(fitted) == [
+            ("module.legacy.aws_kms_key.old_style", "kms", "symmetric_requests")
+        ]
+        assert [(u.address, u.reason) for u in fitted.unpriced] == [
+            (
+                "aws_kms_key.tokyo",
+                f"AWS Key Management Service (KMS) in ap-northeast-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "aws_kms_key.from_variable",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "module.inherited.aws_kms_key.key",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+            (
+                "module.shared.aws_kms_key.shared",
+                f"AWS Key Management Service (KMS) in eu-central-1 is {NOT_IN_BOOK}",
+            ),
+        ]
+        assert totals(fitted, catalog) == ("1.00", "0.00", "12.00")
+
+    def test_with_a_usage_file(self, catalog):
+        usage = {"resource_usage": {"aws_kms_key": {"symmetric_requests": 1_000_000}}}
+
+        fitted = fit(regions_result(json.dumps(usage)), catalog)
+
+        assert usage_of(fitted, "kms") == {"keys": D(1), "symmetric_requests": D(1_000_000)}
+        assert needs(fitted) == []
+        assert len(fitted.unpriced) == 4
+        # (1,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $2.94, plus the key's $1.00.
+        assert totals(fitted, catalog) == ("3.94", "0.00", "47.28")
+
+
+def regions_result(usage: str | None = None) -> ImportResult:
+    return import_plan(read_plan(load("regions.plan.json")), read_usage(usage))

@@ -1,4 +1,5 @@
-"""The JSON API: the catalog, quotes, and saved estimates. The shapes live in api_json.py."""
+"""The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes live in
+api_json.py; estimates/openapi.py describes them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import api_json, pricing, ratelimit
+from .. import api_json, pricing, ratelimit, terraform
 from ..models import Estimate, PriceBook
 
 
@@ -42,6 +43,30 @@ def quote(request: HttpRequest) -> HttpResponse:
         return api_json.errors_response(errors)
     priced = pricing.price_items(catalog, items, free_tier)
     return JsonResponse(api_json.quote_as_json(catalog, priced))
+
+
+@csrf_exempt  # No side effects: like the quote, it reads what was posted and prices it.
+@require_POST
+def import_terraform(request: HttpRequest) -> HttpResponse:
+    """Estimate items from a Terraform JSON plan, priced with the current book; saves nothing."""
+    # Read the stream, not request.body, whose 2.5 MB limit (DATA_UPLOAD_MAX_MEMORY_SIZE) is
+    # right for every other endpoint; a plan may be 20 MB, and no more is ever read.
+    message = terraform.too_big(api_json.content_length(request))
+    if message:
+        return api_json.error_response("plan", message, 413)
+    book = PriceBook.objects.current()
+    if book is None:
+        return api_json.no_price_book_response()
+    try:
+        plan, usage, errors = api_json.read_import_body(request.read(terraform.MAX_PLAN_BYTES + 1))
+        if errors:
+            return api_json.errors_response(errors)
+        result = book.import_terraform(plan, usage)
+    except terraform.PlanError as error:
+        return api_json.error_response(error.field, str(error))
+    catalog = book.catalog()
+    priced = pricing.price_items(catalog, [item.as_item() for item in result.items])
+    return api_json.safe_json_response(api_json.import_as_json(catalog, result, priced))
 
 
 @require_GET

@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
-from estimates.forms import card_data  # noqa: E402
+from estimates.forms import CardFormSet  # noqa: E402
 from estimates.pricing import Item  # noqa: E402
 
 
@@ -61,7 +61,7 @@ CARD_TEMPLATES = [
 
 def form_for(cards: int) -> dict:
     items = [CARD_TEMPLATES[index % len(CARD_TEMPLATES)] for index in range(cards)]
-    return {**card_data(items), "free_tier": "on"}
+    return {**CardFormSet.data_for(items), "free_tier": "on"}
 
 
 def timed(client: Client, url: str, data: dict, repeat: int) -> float:

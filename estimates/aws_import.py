@@ -26,6 +26,7 @@ from django.db import transaction
 from . import pricing
 from .models import PriceBook, Rate, RateTier
 from .price_changes import Comparison, change_text, compare_catalogs, rate_text
+from .regions import REGION_BY_PRICE_LIST_PREFIX, REGIONS
 
 FORMAT_VERSION = "v1.0"
 HOURS_PER_MONTH = Decimal(730)
@@ -34,44 +35,10 @@ ON_DEMAND = "OnDemand"
 CURRENCY = "USD"
 CSV_METADATA_ROWS = ("FormatVersion", "Disclaimer", "Publication Date", "Version", "OfferCode")
 
-# Usage-type prefixes of the AWS Regions (a usage type may also start with the Region code itself,
-# as KMS's `us-west-1-KMS-Requests` does).
-REGION_PREFIXES = {
-    "USE1": "us-east-1",
-    "USE2": "us-east-2",
-    "USW1": "us-west-1",
-    "USW2": "us-west-2",
-    "CAN1": "ca-central-1",
-    "CAN2": "ca-west-1",
-    "EU": "eu-west-1",
-    "EUW1": "eu-west-1",
-    "EUW2": "eu-west-2",
-    "EUW3": "eu-west-3",
-    "EUC1": "eu-central-1",
-    "EUC2": "eu-central-2",
-    "EUN1": "eu-north-1",
-    "EUS1": "eu-south-1",
-    "EUS2": "eu-south-2",
-    "AFS1": "af-south-1",
-    "APE1": "ap-east-1",
-    "APN1": "ap-northeast-1",
-    "APN2": "ap-northeast-2",
-    "APN3": "ap-northeast-3",
-    "APS1": "ap-southeast-1",
-    "APS2": "ap-southeast-2",
-    "APS3": "ap-south-1",
-    "APS4": "ap-southeast-3",
-    "APS5": "ap-south-2",
-    "APS6": "ap-southeast-4",
-    "ILC1": "il-central-1",
-    "MEC1": "me-central-1",
-    "MES1": "me-south-1",
-    "MXC1": "mx-central-1",
-    "SAE1": "sa-east-1",
-    "UGE1": "us-gov-east-1",
-    "UGW1": "us-gov-west-1",
-}
-REGION_CODES = frozenset(REGION_PREFIXES.values()) | frozenset(pricing.REGION_NAMES)
+# A usage type names its Region by a Price List prefix (`USE1-KMS-Requests`) or by the Region
+# code itself (KMS's `us-west-1-KMS-Requests`); both come from the one Region table.
+REGION_PREFIXES = REGION_BY_PRICE_LIST_PREFIX
+REGION_CODES = frozenset(REGIONS)
 
 
 class AwsPriceListError(ValueError):

@@ -10,6 +10,8 @@ Money rules (from the price reference the first price book was seeded from):
 - Exact Decimals through every sum. Round half-up to cents only to show or export a figure
   (`cents`, `money`); never round inside a sum.
 - Monthly total, upfront total, and first 12 months = upfront + 12 × monthly.
+- A rate may bind for a term (`commitment_months`, e.g. Shield Advanced's one year): the engine
+  prices a month as any other and reports the term; projection.py shows what it commits.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class RateSpec:
     billing: str = MONTHLY
     source: str = ""
     grade: str = ""
+    # Once its quantity is above zero, the rate binds for this many months (0: no term).
+    commitment_months: int = 0
 
     @property
     def is_free(self) -> bool:
@@ -187,6 +191,7 @@ class Line:
     bands: tuple[Band, ...]
     source: str = ""
     grade: str = ""
+    commitment_months: int = 0
 
     @property
     def monthly(self) -> Decimal:
@@ -363,6 +368,7 @@ def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) ->
         bands=tuple(bands),
         source=rate.source,
         grade=rate.grade,
+        commitment_months=rate.commitment_months,
     )
 
 

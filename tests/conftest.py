@@ -13,6 +13,7 @@ from estimates.models import PriceBook
 
 DATA = Path(__file__).parent / "data"
 SEED = importlib.import_module("estimates.migrations.0002_seed_price_book_2026_11")
+COMMITMENTS = importlib.import_module("estimates.migrations.0005_projection_and_commitments")
 
 
 def load_data(name: str):
@@ -48,6 +49,7 @@ def empty_cache():
 def price_book(db) -> PriceBook:
     """The seeded first book; seeded again after a transactional test flushed the tables."""
     SEED.seed(django_apps)
+    COMMITMENTS.set_commitments(django_apps)
     return PriceBook.objects.get(name=SEED.BOOK_NAME)
 
 
@@ -71,6 +73,7 @@ def seed_catalog() -> pricing.Catalog:
                 region=spec["region"],
                 grade=grade,
                 source=source,
+                commitment_months=COMMITMENTS.COMMITMENTS.get((spec["code"], code), 0),
             )
             for code, label, meters, per_units, unit, tiers, free_units, grade, source, _ in spec[
                 "rates"

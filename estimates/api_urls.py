@@ -10,4 +10,5 @@ urlpatterns = [
     path("estimates", api.estimate_create, name="estimates"),
     # A str, not a uuid, converter: a malformed id gets the API's JSON 404, not the HTML page.
     path("estimates/<str:public_id>", api.estimate_detail, name="estimate"),
+    path("compare/<str:a>/<str:b>", api.compare, name="compare"),
 ]

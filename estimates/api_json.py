@@ -8,7 +8,7 @@ and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -206,15 +206,6 @@ def estimate_as_json(estimate: Estimate) -> dict:
     }
 
 
-def percent_amount(percent: Decimal | None) -> str | None:
-    """A percentage for JSON and CSV: `33.33`, `-100.00`, rounded half-up; None stays None."""
-    if percent is None:
-        return None
-    with localcontext() as context:
-        context.prec = pricing.PRECISION
-        return f"{percent.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
-
-
 def projection_as_json(result: projection.ProjectionResult) -> dict:
     plan = result.projection
     return {
@@ -289,7 +280,7 @@ def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateCom
         "monthly_delta": pricing.amount_text(comparison.monthly_delta),
         "upfront_delta": pricing.amount_text(comparison.upfront_delta),
         "first_12_months_delta": pricing.amount_text(comparison.first_12_months_delta),
-        "monthly_percent": percent_amount(comparison.monthly_percent),
+        "monthly_percent": pricing.percent_amount(comparison.monthly_percent),
         "same_price_book": comparison.same_price_book,
         "price_effect": _effects_as_json(comparison.price_effect),
         "usage_effect": _effects_as_json(comparison.usage_effect),
@@ -309,7 +300,7 @@ def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateCom
                 "a_monthly": pricing.amount_text(line.a_monthly),
                 "b_monthly": pricing.amount_text(line.b_monthly),
                 "delta": pricing.amount_text(line.delta),
-                "percent": percent_amount(line.percent),
+                "percent": pricing.percent_amount(line.percent),
                 "a_upfront": pricing.amount_text(line.a_upfront),
                 "b_upfront": pricing.amount_text(line.b_upfront),
                 "upfront_delta": pricing.amount_text(line.upfront_delta),

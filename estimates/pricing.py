@@ -292,6 +292,15 @@ def amount_text(amount: Decimal) -> str:
     return f"{cents(amount):f}"
 
 
+def percent_amount(percent: Decimal | None) -> str | None:
+    """A percentage for JSON and CSV: `33.33`, `-100.00`, rounded half-up; None stays None."""
+    if percent is None:
+        return None
+    with localcontext() as context:
+        context.prec = PRECISION
+        return f"{percent.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+
+
 def money(amount: Decimal) -> str:
     """`$1,234.56`, for pages."""
     rounded = cents(amount)

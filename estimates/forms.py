@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import pricing
+from . import pricing, projection
 from .models import Estimate, EstimateItem
 from .regions import region_name
 
@@ -228,8 +228,24 @@ CardFormSet = forms.formset_factory(
 )
 
 
+class GrowthField(forms.Field):
+    """A monthly growth in percent: blank is 0; read and bounded by projection.parse_growth."""
+
+    def to_python(self, value: object) -> Decimal:
+        try:
+            return projection.parse_growth(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
 class EstimateForm(forms.Form):
-    """The estimate as a whole: the free-tier switch and, to save it, a name."""
+    """The estimate as a whole: the free-tier switch, the projection and, to save it, a name."""
+
+    # The projection's field names in the engine's and the model's errors → this form's fields.
+    PROJECTION_FIELDS = {
+        projection.MONTHS_FIELD: "projection_months",
+        projection.GROWTH_FIELD: "projection_growth_percent",
+    }
 
     free_tier = forms.BooleanField(
         label="Apply free tiers",
@@ -249,7 +265,36 @@ class EstimateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
     copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    projection_months = forms.TypedChoiceField(
+        label="Project over",
+        choices=[(months, f"{months} months") for months in projection.MONTH_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=projection.DEFAULT_MONTHS,
+        error_messages={"invalid_choice": projection.MONTHS_MESSAGE},
+    )
+    projection_growth_percent = GrowthField(
+        label="Monthly growth",
+        required=False,
+        help_text="Percent a month, compounding; below zero shrinks (−100 stops all usage).",
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "0", "size": 6}
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        describe(self, "name", "description")
+        describe(self, "name", "description", "projection_months", "projection_growth_percent")
+
+    def projection(self) -> projection.Projection | None:
+        """The projection asked for, or None while either of its fields has an error."""
+        data = getattr(self, "cleaned_data", {})
+        if "projection_months" not in data or "projection_growth_percent" not in data:
+            return None
+        return projection.Projection(data["projection_months"], data["projection_growth_percent"])
+
+    def add_pricing_errors(self, errors: list[pricing.FieldError]) -> None:
+        """Put the engine's or the model's errors beside the fields they name."""
+        for error in errors:
+            field = self.PROJECTION_FIELDS.get(error.field, error.field)
+            self.add_error(field if field in self.fields else None, error.message)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import pricing, ratelimit
+from .. import pricing, projection, ratelimit
 from ..forms import CardFormSet, EstimateForm
 from ..models import Estimate, PriceBook
 from .saved import rate_limited_page
@@ -37,6 +37,7 @@ class Editor:
     formset: CardFormSet
     cards: list[Card]
     quote: pricing.Quote | None
+    projected: projection.ProjectionResult | None = None
 
     @property
     def error_count(self) -> int:
@@ -61,15 +62,25 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
         else Card(form, None)
         for form in formset.forms
     ]
-    quote = None
+    quote = projected = None
     if formset.is_valid():
         quote = pricing.Quote(tuple(card.item_quote for card in cards), free_tier)
-    return Editor(catalog, estimate_form, formset, cards, quote)
+        plan = estimate_form.projection()
+        if plan is not None:
+            try:
+                projected = projection.project(catalog, formset.items(), free_tier, plan)
+            except pricing.PricingError as error:
+                estimate_form.add_pricing_errors(error.errors)
+    return Editor(catalog, estimate_form, formset, cards, quote, projected)
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
     """A new estimate, or a copy of a saved one when the link asks for it (`?copy=<id>`)."""
-    values = {**CardFormSet.data_for([]), "free_tier": "on"}
+    values = {
+        **CardFormSet.data_for([]),
+        "free_tier": "on",
+        "projection_months": str(projection.DEFAULT_MONTHS),
+    }
     source = copy_source(request.GET.get("copy", ""))
     if source is not None:
         values = {
@@ -78,6 +89,8 @@ def initial_data(request: HttpRequest) -> QueryDict:
             "name": f"Copy of {source.name}"[: Estimate.max_length("name")],
             "description": source.description,
             "copied_from": str(source.public_id),
+            "projection_months": str(source.projection_months),
+            "projection_growth_percent": pricing.decimal_text(source.projection_growth_percent),
         }
     # One update from a plain dict: QueryDict.update appends to a key instead of replacing it.
     data = QueryDict(mutable=True)
@@ -100,6 +113,7 @@ def editor_context(editor: Editor, **extra) -> dict:
         "editor": editor,
         "catalog": editor.catalog,
         "quote": editor.quote,
+        "projected": editor.projected,
         "services": list(editor.catalog.services.values()),
         **extra,
     }
@@ -151,11 +165,10 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     price_book=book,
                     priced=editor.quote,
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
+                    projection=form.projection(),
                 )
             except pricing.PricingError as error:
-                for field_error in error.errors:
-                    field = field_error.field if field_error.field in form.fields else None
-                    form.add_error(field, field_error.message)
+                form.add_pricing_errors(error.errors)
             else:
                 return redirect(estimate)
     return render(request, TEMPLATE, editor_context(editor, save_failed=True))

@@ -43,6 +43,7 @@ def render_detail(
     context = {
         "estimate": estimate,
         "quote": estimate.quote(),
+        "projected": estimate.project(),
         "catalog": estimate.price_book.catalog(),
         "share_url": request.build_absolute_uri(estimate.get_absolute_url()),
         "lineage": estimate.lineage(),

@@ -6,6 +6,8 @@ negatives and absurd numbers into a message beside the field.
 
 from __future__ import annotations
 
+import re
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -298,3 +300,42 @@ class EstimateForm(forms.Form):
         for error in errors:
             field = self.PROJECTION_FIELDS.get(error.field, error.field)
             self.add_error(field if field in self.fields else None, error.message)
+
+
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+
+
+def estimate_id_in(text: str) -> uuid.UUID | None:
+    """The one estimate id in a pasted link (`https://…/e/<id>/`) or id, else None."""
+    found = {uuid.UUID(match) for match in UUID_PATTERN.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+class CompareWithForm(forms.Form):
+    """Another saved estimate to compare with, by its link or id, pasted."""
+
+    other = forms.CharField(
+        label="Compare with",
+        max_length=2000,
+        help_text="Paste the link of another saved estimate, or its id.",
+        error_messages={"required": "Paste the link of the estimate to compare with."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "size": 48, "placeholder": "https://…/e/…/"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe(self, "other")
+
+    def clean_other(self) -> Estimate:
+        public_id = estimate_id_in(self.cleaned_data["other"])
+        if public_id is None:
+            raise ValidationError(
+                "That is not the link of a saved estimate: paste one like "
+                "https://…/e/<id>/, or the id alone."
+            )
+        estimate = Estimate.objects.filter(public_id=public_id).first()
+        if estimate is None:
+            raise ValidationError("No saved estimate has this link: check it was copied whole.")
+        return estimate

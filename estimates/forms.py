@@ -315,7 +315,7 @@ class CompareWithForm(forms.Form):
     """Another saved estimate to compare with, by its link or id, pasted."""
 
     other = forms.CharField(
-        label="Compare with",
+        label="Link or id",
         max_length=2000,
         help_text="Paste the link of another saved estimate, or its id.",
         error_messages={"required": "Paste the link of the estimate to compare with."},

@@ -124,7 +124,8 @@ def parse_months(raw: object) -> int:
         return DEFAULT_MONTHS
     if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) <= 3:
         raw = int(raw.strip())
-    elif isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+    elif isinstance(raw, Decimal) and raw.is_finite() and raw in MONTH_CHOICES:
+        # Compared before converting: int() of 1e999999999 would build a billion digits.
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or raw not in MONTH_CHOICES:
         raise ValueError(MONTHS_MESSAGE)

@@ -265,10 +265,15 @@ RUNAWAY = {
 }
 
 
+# Found by this test: a month count of 1e999999999 took minutes to turn into an int.
+HUGE_MONTHS = {"items": [], "projection": {"months": Raw("1e999999999")}}
+
+
 @HOSTILE
 @given(body=near_valid_quotes)
 @example(body=OVERFLOW)
 @example(body=RUNAWAY)
+@example(body=HUGE_MONTHS)
 @example(body={"items": [{"service": "kms", "usage": {"keys": "1e999999999"}}]})
 def test_quote_survives_near_valid_bodies(client, price_book, saved_estimate, body):
     response = post_json(client, "/api/v1/quote", to_json(body))

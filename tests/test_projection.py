@@ -1,5 +1,6 @@
 """The projection over 12, 24 or 36 months: the engine's own pricing month by month, no database."""
 
+import time
 from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
@@ -227,10 +228,23 @@ def test_months_are_12_24_or_36(raw, expected):
     assert parse_months(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [0, 1, 13, 48, -12, "12.5", "twelve", True, D("12.5"), 12.0, []])
+@pytest.mark.parametrize(
+    "raw",
+    [0, 1, 13, 48, -12, "12.5", "twelve", True, D("12.5"), 12.0, [], D("NaN"), D("sNaN")],
+)
 def test_other_months_are_a_message(raw):
     with pytest.raises(ValueError, match="12, 24 or 36"):
         parse_months(raw)
+
+
+def test_a_month_count_with_a_huge_exponent_is_refused_at_once():
+    # Found by the hostile-JSON fuzzing: int(Decimal("1e999999999")) builds a billion digits.
+    start = time.perf_counter()
+
+    with pytest.raises(ValueError, match="12, 24 or 36"):
+        parse_months(D("1e999999999"))
+
+    assert time.perf_counter() - start < 0.1
 
 
 def test_parse_projection_reports_both_fields():

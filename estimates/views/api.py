@@ -115,15 +115,15 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     except pricing.PricingError as error:
         return api_json.errors_response(error.errors)
     url = request.build_absolute_uri(estimate.get_absolute_url())
-    response = api_json.safe_json_response(
-        {
-            "id": str(estimate.public_id),
-            "url": url,
-            "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
-            "json_url": request.build_absolute_uri(estimate.get_json_url()),
-        },
-        status=201,
-    )
+    body = {
+        "id": str(estimate.public_id),
+        "url": url,
+        "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
+        "json_url": request.build_absolute_uri(estimate.get_json_url()),
+    }
+    if plan is not None:  # asked for, so answered, as a quote does
+        body["projection"] = api_json.projection_as_json(estimate.project())
+    response = api_json.safe_json_response(body, status=201)
     response["Location"] = url
     return response
 

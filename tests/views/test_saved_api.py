@@ -426,18 +426,20 @@ class TestSavedProjection:
         links = saved(client, {**BODY, "projection": projection})
 
         estimate = Estimate.objects.get()
+        answered = links.pop("projection")  # asked for, so the save answers it too
         assert (estimate.projection_months, estimate.projection_growth_percent) == (36, D("2.5"))
         read = client.get(links["json_url"]).json()["projection"]
         quoted = client.post(
             QUOTE_URL, json.dumps({**BODY, "projection": projection}), "application/json"
         ).json()["projection"]
-        assert read == quoted
+        assert read == quoted == answered
         assert len(read["monthly_totals"]) == 36
         assert read["monthly_totals"][0] == client.get(links["json_url"]).json()["monthly_total"]
 
     def test_without_one_it_keeps_12_months_without_growth(self, client, price_book):
         links = saved(client)
 
+        assert "projection" not in links
         read = client.get(links["json_url"]).json()
         assert (read["projection"]["months"], read["projection"]["monthly_growth_percent"]) == (
             12,

@@ -233,6 +233,7 @@ class RateInline(FrozenInline, admin.TabularInline):
         "per_units",
         "unit",
         "free_units",
+        "commitment_months",
         "grade",
         "aws_usage_type",
         "position",

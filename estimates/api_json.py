@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from . import pricing, terraform
+from . import compare, pricing, projection, terraform
 from .models import Estimate, EstimateItem
 from .regions import region_name
 
@@ -171,6 +171,14 @@ def read_import_body(raw: bytes) -> tuple[object, object, list[FieldError]]:
     return data.get("plan"), data.get("usage"), errors
 
 
+def read_projection(payload: object) -> tuple[projection.Projection | None, list[FieldError]]:
+    """The body's `projection` (`{"months": 36, "monthly_growth_percent": "2.5"}`), or None
+    when it has none."""
+    if not isinstance(payload, dict) or payload.get("projection") is None:
+        return None, []
+    return projection.parse_projection(payload["projection"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -276,6 +284,114 @@ def estimate_as_json(estimate: Estimate) -> dict:
         "created_at": estimate.created_at.isoformat(),
         "copied_from": str(estimate.copied_from.public_id) if estimate.copied_from else None,
         **body,
+        "projection": projection_as_json(estimate.project()),
+    }
+
+
+def projection_as_json(result: projection.ProjectionResult) -> dict:
+    plan = result.projection
+    return {
+        "months": plan.months,
+        "monthly_growth_percent": pricing.decimal_text(plan.monthly_growth_percent),
+        "monthly_totals": [pricing.amount_text(total) for total in result.monthly_totals],
+        "total": pricing.amount_text(result.total),
+        "commitments": [
+            {
+                "service": commitment.service,
+                "service_name": commitment.service_name,
+                "region": commitment.region,
+                "group": commitment.group,
+                "usage_key": commitment.usage_key,
+                "label": commitment.label,
+                "months": commitment.months,
+                "first_month": commitment.first_month,
+                "last_month": commitment.last_month,
+                "monthly": pricing.amount_text(commitment.monthly),
+                "committed_total": pricing.amount_text(commitment.committed_total),
+            }
+            for commitment in result.commitments
+        ],
+        "over_limits": [
+            {
+                "service": over.service,
+                "region": over.region,
+                "group": over.group,
+                "usage_key": over.usage_key,
+                "label": over.label,
+                "max": pricing.decimal_text(over.max_value),
+                "month": over.month,
+                "quantity": pricing.decimal_text(over.quantity),
+            }
+            for over in result.over_limits
+        ],
+    }
+
+
+def _compared_estimate(estimate: Estimate, priced: pricing.Quote) -> dict:
+    return {
+        "id": str(estimate.public_id),
+        "name": estimate.name,
+        "price_book": price_book_as_json(estimate.price_book.catalog()),
+        "free_tier": priced.free_tier,
+        "monthly_total": pricing.amount_text(priced.monthly_total),
+        "upfront_total": pricing.amount_text(priced.upfront_total),
+        "first_12_months_total": pricing.amount_text(priced.first_12_months_total),
+    }
+
+
+def _effects_as_json(effects: compare.Effects | None) -> dict | None:
+    if effects is None:
+        return None
+    return {
+        "monthly": pricing.amount_text(effects.monthly),
+        "upfront": pricing.amount_text(effects.upfront),
+        "first_12_months": pricing.amount_text(effects.first_12_months),
+    }
+
+
+def _optional_amount(amount: Decimal | None) -> str | None:
+    return None if amount is None else pricing.amount_text(amount)
+
+
+def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateComparison) -> dict:
+    """Estimate A against B: both totals, the changes (B − A), and every line that differs."""
+    return {
+        "currency": pricing.CURRENCY,
+        "a": _compared_estimate(a, comparison.a),
+        "b": _compared_estimate(b, comparison.b),
+        "monthly_delta": pricing.amount_text(comparison.monthly_delta),
+        "upfront_delta": pricing.amount_text(comparison.upfront_delta),
+        "first_12_months_delta": pricing.amount_text(comparison.first_12_months_delta),
+        "monthly_percent": pricing.percent_amount(comparison.monthly_percent),
+        "same_price_book": comparison.same_price_book,
+        "price_effect": _effects_as_json(comparison.price_effect),
+        "usage_effect": _effects_as_json(comparison.usage_effect),
+        "split_errors": [
+            {"item": e.item, "field": e.field, "message": e.message}
+            for e in comparison.split_errors
+        ],
+        "lines": [
+            {
+                "service": line.service,
+                "service_name": line.service_name,
+                "region": line.region,
+                "group": line.group,
+                "usage_key": line.usage_key,
+                "label": line.label,
+                "status": line.status,
+                "a_monthly": pricing.amount_text(line.a_monthly),
+                "b_monthly": pricing.amount_text(line.b_monthly),
+                "delta": pricing.amount_text(line.delta),
+                "percent": pricing.percent_amount(line.percent),
+                "a_upfront": pricing.amount_text(line.a_upfront),
+                "b_upfront": pricing.amount_text(line.b_upfront),
+                "upfront_delta": pricing.amount_text(line.upfront_delta),
+                "price_effect": _optional_amount(line.price_effect),
+                "usage_effect": _optional_amount(line.usage_effect),
+            }
+            for line in comparison.lines
+        ],
+        "unchanged_lines": len(comparison.unchanged),
     }
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/terraform", api.import_terraform, name="import_terraform"),
     path("openapi.json", api_docs.openapi_document, name="openapi"),
     path("docs", api_docs.api_reference, name="docs"),
+    path("compare/<str:a>/<str:b>", api.compare, name="compare"),
 ]

@@ -1,7 +1,10 @@
 """CSV export: a pure writer over a file-like object, wrapped by a thin view.
 
 Layout: summary rows (`field,value`), one empty row, then a header row and one row per cost
-line. Money has two decimals, rounded half-up from the exact sums like every page shows it.
+line. A saved estimate adds its projection after that, each part after an empty row: its
+settings and total (`field,value`), a `month,monthly,upfront,total` table, and a table of the
+commitments (header only when there are none). A reader of the lines stops at the empty row.
+Money has two decimals, rounded half-up from the exact sums like every page shows it.
 `unit_price` is the price of one `unit` (the book's "$0.03 per 10,000 requests" is 0.000003 per
 request), so quantity × unit_price is the cost before free units and tiers; `formula` shows
 the working. `region` is the line's Region; `accounts` and `regions` (space-separated) are the
@@ -14,9 +17,10 @@ run as a formula are neutralised with a leading `'`.
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
-from . import pricing
+from . import compare, pricing, projection
 
 if TYPE_CHECKING:
     from .models import Estimate
@@ -39,6 +43,36 @@ COLUMNS = (
     "pooling",
     "unverified",
 )
+MONTH_COLUMNS = ("month", "monthly", "upfront", "total")
+COMMITMENT_COLUMNS = (
+    "service",
+    "region",
+    "group",
+    "usage_key",
+    "description",
+    "first_month",
+    "last_month",
+    "monthly",
+    "committed_total",
+)
+COMPARISON_SUMMARY_COLUMNS = ("field", "a", "b", "delta")
+COMPARISON_COLUMNS = (
+    "status",
+    "service",
+    "region",
+    "group",
+    "usage_key",
+    "description",
+    "a_monthly",
+    "b_monthly",
+    "delta",
+    "percent",
+    "a_upfront",
+    "b_upfront",
+    "upfront_delta",
+    "price_effect",
+    "usage_effect",
+)
 # Leading characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,6 +94,11 @@ def unverified_cell(line: pricing.Line) -> str:
     return " ".join(parts)
 
 
+def _writer(out: TextIO):
+    """RFC 4180: minimal quoting, CRLF line endings."""
+    return csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+
+
 def write_quote_csv(
     out: TextIO,
     quote: pricing.Quote,
@@ -68,9 +107,10 @@ def write_quote_csv(
     name: str = "",
     description: str = "",
     extra_summary: tuple[tuple[str, str], ...] = (),
+    projected: projection.ProjectionResult | None = None,
 ) -> None:
-    """Write a quote as CSV (RFC 4180: minimal quoting, CRLF line endings) to `out`."""
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    """Write a quote, and its projection when given, as CSV to `out`."""
+    writer = _writer(out)
     summary = [
         ("name", neutralise(name)),
         ("description", neutralise(description)),
@@ -109,10 +149,52 @@ def write_quote_csv(
                     unverified_cell(line),
                 ]
             )
+    if projected is not None:
+        write_projection_rows(writer, projected)
+
+
+def write_projection_rows(writer, projected: projection.ProjectionResult) -> None:
+    """The projection's three parts, each after an empty row."""
+    plan = projected.projection
+    writer.writerow([])
+    writer.writerows(
+        [
+            ("projection_months", str(plan.months)),
+            ("monthly_growth_percent", pricing.decimal_text(plan.monthly_growth_percent)),
+            ("projection_total", pricing.amount_text(projected.total)),
+        ]
+    )
+    writer.writerow([])
+    writer.writerow(MONTH_COLUMNS)
+    for month in projected.months:
+        writer.writerow(
+            [
+                str(month.month),
+                pricing.amount_text(month.monthly),
+                pricing.amount_text(month.upfront),
+                pricing.amount_text(month.total),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(COMMITMENT_COLUMNS)
+    for commitment in projected.commitments:
+        writer.writerow(
+            [
+                neutralise(commitment.service),
+                neutralise(commitment.region),
+                neutralise(commitment.group),
+                neutralise(commitment.usage_key),
+                neutralise(commitment.label),
+                str(commitment.first_month),
+                str(commitment.last_month),
+                pricing.amount_text(commitment.monthly),
+                pricing.amount_text(commitment.committed_total),
+            ]
+        )
 
 
 def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
-    """Write a saved estimate, priced with its pinned book, as CSV to `out`."""
+    """Write a saved estimate, priced with its pinned book, and its projection as CSV to `out`."""
     write_quote_csv(
         out,
         estimate.quote(),
@@ -123,4 +205,77 @@ def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
             ("id", str(estimate.public_id)),
             ("saved_at", estimate.created_at.isoformat()),
         ),
+        projected=estimate.project(),
     )
+
+
+def _optional_amount(amount: Decimal | None) -> str:
+    return "" if amount is None else pricing.amount_text(amount)
+
+
+def write_comparison_csv(
+    out: TextIO, a: Estimate, b: Estimate, comparison: compare.EstimateComparison
+) -> None:
+    """Write estimate A against B as CSV to `out`: both sides and the change (B − A), what the
+    change owes to prices and to usage, then one row per line that differs.
+
+    Layout: `field,a,b,delta` rows, an empty row, `field,value` rows, an empty row, then the
+    line table. The unchanged lines are counted, not listed.
+    """
+    writer = _writer(out)
+    sides = ((a, comparison.a), (b, comparison.b))
+    writer.writerow(COMPARISON_SUMMARY_COLUMNS)
+    for field, cell in (
+        ("name", lambda estimate, _: neutralise(estimate.name)),
+        ("id", lambda estimate, _: str(estimate.public_id)),
+        ("price_book", lambda estimate, _: neutralise(estimate.price_book.name)),
+        ("price_book_date", lambda estimate, _: estimate.price_book.effective_date.isoformat()),
+        ("free_tier", lambda _, priced: "on" if priced.free_tier else "off"),
+    ):
+        writer.writerow([field, *(cell(estimate, priced) for estimate, priced in sides), ""])
+    for field, total, delta in (
+        ("monthly", "monthly_total", comparison.monthly_delta),
+        ("upfront", "upfront_total", comparison.upfront_delta),
+        ("first_12_months", "first_12_months_total", comparison.first_12_months_delta),
+    ):
+        amounts = (pricing.amount_text(getattr(priced, total)) for _, priced in sides)
+        writer.writerow([field, *amounts, pricing.amount_text(delta)])
+    price, usage = comparison.price_effect, comparison.usage_effect
+    writer.writerow([])
+    writer.writerows(
+        [
+            ("currency", pricing.CURRENCY),
+            ("same_price_book", "yes" if comparison.same_price_book else "no"),
+            ("price_effect_monthly", _optional_amount(price and price.monthly)),
+            ("usage_effect_monthly", _optional_amount(usage and usage.monthly)),
+            ("price_effect_upfront", _optional_amount(price and price.upfront)),
+            ("usage_effect_upfront", _optional_amount(usage and usage.upfront)),
+            (
+                "no_split_because",
+                neutralise("; ".join(error.message for error in comparison.split_errors)),
+            ),
+            ("unchanged_lines", str(len(comparison.unchanged))),
+        ]
+    )
+    writer.writerow([])
+    writer.writerow(COMPARISON_COLUMNS)
+    for line in comparison.lines:
+        writer.writerow(
+            [
+                line.status,
+                neutralise(line.service),
+                neutralise(line.region),
+                neutralise(line.group),
+                neutralise(line.usage_key),
+                neutralise(line.label),
+                pricing.amount_text(line.a_monthly),
+                pricing.amount_text(line.b_monthly),
+                pricing.amount_text(line.delta),
+                pricing.percent_amount(line.percent) or "",
+                pricing.amount_text(line.a_upfront),
+                pricing.amount_text(line.b_upfront),
+                pricing.amount_text(line.upfront_delta),
+                _optional_amount(line.price_effect),
+                _optional_amount(line.usage_effect),
+            ]
+        )

@@ -6,13 +6,15 @@ negatives and absurd numbers into a message beside the field.
 
 from __future__ import annotations
 
+import re
+import uuid
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import pricing, terraform
+from . import pricing, projection, terraform
 from .models import Estimate, EstimateItem, PriceBook
 from .regions import region_name
 
@@ -276,8 +278,24 @@ CardFormSet = forms.formset_factory(
 )
 
 
+class GrowthField(forms.Field):
+    """A monthly growth in percent: blank is 0; read and bounded by projection.parse_growth."""
+
+    def to_python(self, value: object) -> Decimal:
+        try:
+            return projection.parse_growth(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
 class EstimateForm(forms.Form):
-    """The estimate as a whole: the free-tier switch and, to save it, a name."""
+    """The estimate as a whole: the free-tier switch, the projection and, to save it, a name."""
+
+    # The projection's field names in the engine's and the model's errors → this form's fields.
+    PROJECTION_FIELDS = {
+        projection.MONTHS_FIELD: "projection_months",
+        projection.GROWTH_FIELD: "projection_growth_percent",
+    }
 
     free_tier = forms.BooleanField(
         label="Apply free tiers",
@@ -297,10 +315,78 @@ class EstimateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
     copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    projection_months = forms.TypedChoiceField(
+        label="Project over",
+        choices=[(months, f"{months} months") for months in projection.MONTH_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=projection.DEFAULT_MONTHS,
+        error_messages={"invalid_choice": projection.MONTHS_MESSAGE},
+    )
+    projection_growth_percent = GrowthField(
+        label="Monthly growth",
+        required=False,
+        help_text="Percent a month, compounding; below zero shrinks (−100 stops all usage).",
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "0", "size": 6}
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        describe(self, "name", "description")
+        describe(self, "name", "description", "projection_months", "projection_growth_percent")
+
+    def projection(self) -> projection.Projection | None:
+        """The projection asked for, or None while either of its fields has an error."""
+        data = getattr(self, "cleaned_data", {})
+        if "projection_months" not in data or "projection_growth_percent" not in data:
+            return None
+        return projection.Projection(data["projection_months"], data["projection_growth_percent"])
+
+    def add_pricing_errors(self, errors: list[pricing.FieldError]) -> None:
+        """Put the engine's or the model's errors beside the fields they name."""
+        for error in errors:
+            field = self.PROJECTION_FIELDS.get(error.field, error.field)
+            self.add_error(field if field in self.fields else None, error.message)
+
+
+UUID_PATTERN = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+
+
+def estimate_id_in(text: str) -> uuid.UUID | None:
+    """The one estimate id in a pasted link (`https://…/e/<id>/`) or id, else None."""
+    found = {uuid.UUID(match) for match in UUID_PATTERN.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+class CompareWithForm(forms.Form):
+    """Another saved estimate to compare with, by its link or id, pasted."""
+
+    other = forms.CharField(
+        label="Link or id",
+        max_length=2000,
+        help_text="Paste the link of another saved estimate, or its id.",
+        error_messages={"required": "Paste the link of the estimate to compare with."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "size": 48, "placeholder": "https://…/e/…/"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe(self, "other")
+
+    def clean_other(self) -> Estimate:
+        public_id = estimate_id_in(self.cleaned_data["other"])
+        if public_id is None:
+            raise ValidationError(
+                "That is not the link of a saved estimate: paste one like "
+                "https://…/e/<id>/, or the id alone."
+            )
+        estimate = Estimate.objects.filter(public_id=public_id).first()
+        if estimate is None:
+            raise ValidationError("No saved estimate has this link: check it was copied whole.")
+        return estimate
 
 
 class TerraformImportForm(forms.Form):

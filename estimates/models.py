@@ -14,7 +14,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import price_changes, pricing, terraform
+from . import compare, price_changes, pricing, terraform
+from . import projection as _projection
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -374,6 +375,10 @@ class Rate(PriceBookPart):
     billing = models.CharField(max_length=10, choices=Billing.choices, default=Billing.MONTHLY)
     source = models.CharField(max_length=300, blank=True)
     grade = models.CharField(max_length=1, choices=Grade.choices, default=Grade.A)
+    commitment_months = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Months the rate binds once its quantity is above zero (0: no term).",
+    )
     aws_usage_type = models.CharField(
         max_length=120,
         blank=True,
@@ -426,6 +431,7 @@ class Rate(PriceBookPart):
             grade=self.grade,
             pooling=self.pooling,
             pooling_source=self.pooling_source,
+            commitment_months=self.commitment_months,
         )
 
 
@@ -558,6 +564,7 @@ class EstimateQuerySet(models.QuerySet):
         items: list[pricing.Item],
         free_tier: bool = True,
         copied_from: Estimate | None = None,
+        projection: _projection.Projection | None = None,
     ) -> Estimate:
         """Price the items with a published book and save them as one estimate, all or nothing.
 
@@ -569,6 +576,7 @@ class EstimateQuerySet(models.QuerySet):
             price_book=price_book,
             priced=pricing.quote(price_book.catalog(), items, free_tier),
             copied_from=copied_from,
+            projection=projection,
         )
 
     def create_from_quote(
@@ -579,11 +587,14 @@ class EstimateQuerySet(models.QuerySet):
         price_book: PriceBook,
         priced: pricing.Quote,
         copied_from: Estimate | None = None,
+        projection: _projection.Projection | None = None,
     ) -> Estimate:
-        """Save a quote made with `price_book` as one estimate, all or nothing.
+        """Save a quote made with `price_book` as one estimate, all or nothing, with its
+        projection (12 months, no growth, unless given).
 
         Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
         """
+        plan = projection or _projection.Projection()
         name = name.strip() if isinstance(name, str) else name
         description = description.strip() if isinstance(description, str) else description
         errors = _check_text("name", name, Estimate.max_length("name"), multiline=False)
@@ -607,8 +618,13 @@ class EstimateQuerySet(models.QuerySet):
             for index, item_quote in enumerate(priced.items)
             if not _storable(item_quote.item.group)
         ]
+        errors += _projection.check_projection(plan)
         if errors:
             raise pricing.PricingError(errors)
+        # A growth that takes a quantity past what the engine takes is refused now, not on the
+        # page that shows it.
+        items = [item_quote.item for item_quote in priced.items]
+        _projection.project(price_book.catalog(), items, priced.free_tier, plan)
         with transaction.atomic():
             estimate = Estimate(
                 name=name,
@@ -619,6 +635,8 @@ class EstimateQuerySet(models.QuerySet):
                 monthly_total=priced.monthly_total,
                 upfront_total=priced.upfront_total,
                 first_12_months_total=priced.first_12_months_total,
+                projection_months=plan.months,
+                projection_growth_percent=plan.monthly_growth_percent,
             )
             estimate.save(force_insert=True)
             EstimateItem.objects.bulk_create(
@@ -653,6 +671,12 @@ class Estimate(models.Model):
     monthly_total = ExactDecimalField()
     upfront_total = ExactDecimalField()
     first_12_months_total = ExactDecimalField()
+    # How the estimate projects: over how many months, growing by how much a month (percent).
+    projection_months = models.PositiveSmallIntegerField(
+        default=_projection.DEFAULT_MONTHS,
+        choices=[(months, f"{months} months") for months in _projection.MONTH_CHOICES],
+    )
+    projection_growth_percent = ExactDecimalField(default=Decimal(0))
 
     objects = EstimateQuerySet.as_manager()
 
@@ -694,6 +718,10 @@ class Estimate(models.Model):
             "name": self.name,
             "description": self.description,
             "free_tier": self.free_tier,
+            "projection": {
+                "months": self.projection_months,
+                "monthly_growth_percent": pricing.decimal_text(self.projection_growth_percent),
+            },
             "items": [
                 {
                     "service": item.service,
@@ -714,6 +742,32 @@ class Estimate(models.Model):
     def quote(self) -> pricing.Quote:
         """The estimate priced with its pinned price book: the figures it was saved with."""
         return pricing.quote(self.price_book.catalog(), self.items_for_engine(), self.free_tier)
+
+    @property
+    def projection(self) -> _projection.Projection:
+        return _projection.Projection(self.projection_months, self.projection_growth_percent)
+
+    def project(self) -> _projection.ProjectionResult:
+        """The saved projection, month by month, priced with the pinned book."""
+        return _projection.project(
+            self.price_book.catalog(), self.items_for_engine(), self.free_tier, self.projection
+        )
+
+    def compare_to(self, other: Estimate) -> compare.EstimateComparison:
+        """This estimate (A) against `other` (B), line by line; when their books differ, A's
+        usage priced with B's book splits what moved by price from what moved by usage."""
+        a, b = self.quote(), other.quote()
+        if self.price_book_id == other.price_book_id:
+            return compare.compare_quotes(a, b)
+        try:
+            a_at_b_prices = pricing.quote(
+                other.price_book.catalog(), self.items_for_engine(), self.free_tier
+            )
+        except pricing.PricingError as error:
+            return compare.compare_quotes(
+                a, b, same_price_book=False, split_errors=tuple(error.errors)
+            )
+        return compare.compare_quotes(a, b, same_price_book=False, a_at_b_prices=a_at_b_prices)
 
     def lineage(self, limit: int = LINEAGE_SHOWN) -> list[Estimate]:
         """The estimates this one was copied from, nearest first: `limit` of them, one query."""
@@ -759,6 +813,7 @@ class Estimate(models.Model):
             items=self.items_for_engine(),
             free_tier=self.free_tier,
             copied_from=self,
+            projection=self.projection,
         )
 
 

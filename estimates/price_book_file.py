@@ -33,6 +33,9 @@ FORMATS = (1, 2)
 PRICE_BOOKS = Path(__file__).parent / "price_books"
 MODEL_NAMES = ("PriceBook", "Service", "UsageInput", "Rate", "RateTier", "Waiver")
 FORMAT_1_POOLING = pricing.ACCOUNT_REGION
+# A format-1 file predates commitment terms: migration 0005 gave the first book's Shield Advanced
+# subscription its one-year term, and a format-1 file read today gets the same.
+FORMAT_1_COMMITMENTS = {("shield", "advanced_subscriptions"): 12}
 GRADES = ("A", "B", "C", "D", "E")  # Rate.Grade's values
 # Rate prices are stored with 10 digits before the point; a price above this is a typo anyway.
 PRICE_LIMIT = Decimal(10) ** 9
@@ -91,6 +94,15 @@ def number(*, above_zero: bool = False, limit: Decimal = pricing.MAX_QUANTITY) -
         if -parsed.as_tuple().exponent > pricing.MAX_DECIMAL_PLACES:
             return _error(errors, path, f"at most {pricing.MAX_DECIMAL_PLACES} decimal places")
         return parsed
+
+    return check
+
+
+def whole_number(*, limit: int) -> Check:
+    def check(value: object, path: str, errors: list) -> int | None:
+        if type(value) is not int or not 0 <= value <= limit:
+            return _error(errors, path, f"must be a whole number from 0 to {limit}")
+        return value
 
     return check
 
@@ -180,6 +192,7 @@ RATE_FIELDS = {
     "aws_usage_type": (text(), ""),
     "pooling": (one_of(*pricing.POOLING_LEVELS), pricing.ORGANIZATION_REGION),
     "pooling_source": (text(), ""),
+    "commitment_months": (whole_number(limit=120), 0),
 }
 WAIVER_FIELDS = {
     "flag": (text(blank=False, pattern=SLUG), REQUIRED),
@@ -376,10 +389,11 @@ def _check_relations(book: BookData, errors: list) -> None:
 def _check_format_1(service: dict, path: str, errors: list) -> None:
     """A format-1 book priced every rate per account and Region, and had no waivers."""
     for index, rate in enumerate(service["rates"]):
-        for name in ("pooling", "pooling_source"):
+        for name in ("pooling", "pooling_source", "commitment_months"):
             if rate[name] != RATE_FIELDS[name][1]:
                 _error(errors, f"{path}.rates[{index}].{name}", "needs format 2")
         rate["pooling"] = FORMAT_1_POOLING
+        rate["commitment_months"] = FORMAT_1_COMMITMENTS.get((service["code"], rate["code"]), 0)
     for name in ("waivers", "replaced_inputs"):
         if service[name]:
             _error(errors, f"{path}.{name}", "needs format 2")
@@ -480,6 +494,7 @@ def rate_spec(rate: dict, region_code: str) -> pricing.RateSpec:
         grade=rate["grade"],
         pooling=rate["pooling"],
         pooling_source=rate["pooling_source"],
+        commitment_months=rate["commitment_months"],
     )
 
 
@@ -608,7 +623,10 @@ def dump_book(book) -> dict:
         )
     # A book with nothing format 2 adds is written as format 1, as the first book's file is.
     first_format = all(
-        rate.get("pooling") == FORMAT_1_POOLING and "pooling_source" not in rate
+        rate.get("pooling") == FORMAT_1_POOLING
+        and "pooling_source" not in rate
+        and rate.get("commitment_months", 0)
+        == FORMAT_1_COMMITMENTS.get((service["code"], rate["code"]), 0)
         for service in services
         for rate in service["rates"]
     ) and not any("waivers" in service or "replaced_inputs" in service for service in services)
@@ -616,6 +634,7 @@ def dump_book(book) -> dict:
         for service in services:
             for rate in service["rates"]:
                 del rate["pooling"]
+                rate.pop("commitment_months", None)
     return _dumped(
         BOOK_FIELDS,
         {

@@ -23,6 +23,8 @@ Organisation rules (one estimate is one AWS organisation under consolidated bill
   exactly and every total is the sum of its lines.
 - A waiver (from the price book) makes some fees of a card $0 when another service in the
   estimate covers them (WAF on resources Shield Advanced protects); the line stays, with why.
+- A rate may bind for a term (`commitment_months`, e.g. Shield Advanced's one year): the engine
+  prices a month as any other and reports the term; projection.py shows what it commits.
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ class RateSpec:
     # AWS's word for `pooling`; without it the level is the consolidated-billing default,
     # shown as unverified like a grade-E price.
     pooling_source: str = ""
+    # Once its quantity is above zero, the rate binds for this many months (0: no term).
+    commitment_months: int = 0
 
     @property
     def is_free(self) -> bool:
@@ -284,6 +288,7 @@ class Line:
     pooling_source: str = ""
     waived: str = ""
     share: Decimal = Decimal(1)  # this card's part of the pool's cost
+    commitment_months: int = 0
 
     @property
     def monthly(self) -> Decimal:
@@ -388,6 +393,15 @@ def cents(amount: Decimal) -> Decimal:
 def amount_text(amount: Decimal) -> str:
     """Money for JSON and CSV: `1234.56`, two decimals, in CURRENCY."""
     return f"{cents(amount):f}"
+
+
+def percent_amount(percent: Decimal | None) -> str | None:
+    """A percentage for JSON and CSV: `33.33`, `-100.00`, rounded half-up; None stays None."""
+    if percent is None:
+        return None
+    with localcontext() as context:
+        context.prec = PRECISION
+        return f"{percent.quantize(CENT, rounding=ROUND_HALF_UP):f}"
 
 
 def money(amount: Decimal) -> str:
@@ -708,6 +722,7 @@ def _line(
         pooling_source=rate.pooling_source,
         waived=slot.waived,
         share=share,
+        commitment_months=rate.commitment_months,
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from estimates import exports, pricing
 from estimates.models import Estimate
+from estimates.projection import Projection
 
 D = Decimal
 BOOK = "AWS list prices, US East (N. Virginia), 2026-11"
@@ -55,7 +56,8 @@ def parse(text: str) -> tuple[dict[str, str], list[str], list[list[str]]]:
     blank = rows.index([])
     summary = dict(rows[:blank])
     assert all(len(row) == 2 for row in rows[:blank])
-    return summary, rows[blank + 1], rows[blank + 2 :]
+    end = rows.index([], blank + 1) if [] in rows[blank + 1 :] else len(rows)
+    return summary, rows[blank + 1], rows[blank + 2 : end]
 
 
 class TestLayout:
@@ -307,3 +309,142 @@ def test_a_grade_e_price_is_marked_unverified(catalog):
     _, header, rows = parse(write(pricing.quote(catalog, items), catalog))
 
     assert rows[0][header.index("unverified")] == "price"
+
+
+def sections(text: str) -> list[list[list[str]]]:
+    """The CSV's parts, split at its empty rows."""
+    parts: list[list[list[str]]] = [[]]
+    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+        if row:
+            parts[-1].append(row)
+        else:
+            parts.append([])
+    return parts
+
+
+class TestProjectionSection:
+    def test_follows_the_lines_settings_months_then_commitments(self, price_book):
+        estimate = Estimate.objects.create_from_items(
+            name="Edge",
+            price_book=price_book,
+            items=[
+                *ITEMS[:1],
+                pricing.Item("shield", group="=edge", usage={"advanced_subscriptions": D(1)}),
+            ],
+            projection=Projection(24, D("-5")),
+        )
+        out = io.StringIO()
+
+        exports.write_estimate_csv(estimate, out)
+
+        summary, lines, settings, months, commitments = sections(out.getvalue())
+        assert lines[0] == HEADER and len(lines) == 4
+        assert settings == [
+            ["projection_months", "24"],
+            ["monthly_growth_percent", "-5"],
+            ["projection_total", pricing.amount_text(estimate.project().total)],
+        ]
+        assert months[0] == ["month", "monthly", "upfront", "total"]
+        assert months[1] == ["1", "3015.94", "0.00", "3015.94"]
+        assert [row[0] for row in months[1:]] == [str(m) for m in range(1, 25)]
+        assert commitments == [
+            list(exports.COMMITMENT_COLUMNS),
+            [
+                "shield",
+                "us-east-1",
+                "'=edge",
+                "advanced_subscriptions",
+                "Shield Advanced subscription",
+                "1",
+                "12",
+                "3000.00",
+                "36000.00",
+            ],
+        ]
+
+    def test_without_commitments_the_table_has_its_header_only(self, price_book):
+        estimate = Estimate.objects.create_from_items(
+            name="Keys", price_book=price_book, items=ITEMS[:1]
+        )
+        out = io.StringIO()
+
+        exports.write_estimate_csv(estimate, out)
+
+        *_, settings, months, commitments = sections(out.getvalue())
+        assert settings[2] == ["projection_total", "191.28"]
+        assert [row[3] for row in months[1:]] == ["15.94"] * 12
+        assert commitments == [list(exports.COMMITMENT_COLUMNS)]
+
+
+class TestComparisonCsv:
+    def test_both_sides_the_changes_then_the_lines_that_differ(self, price_book):
+        a = Estimate.objects.create_from_items(name="Before", price_book=price_book, items=ITEMS)
+        b = Estimate.objects.create_from_items(
+            name="+After",
+            price_book=price_book,
+            items=[*ITEMS[:2], pricing.Item("waf", usage={"web_acls": D(1)})],
+        )
+        out = io.StringIO()
+
+        exports.write_comparison_csv(out, a, b, a.compare_to(b))
+
+        sides, facts, lines = sections(out.getvalue())
+        assert sides == [
+            ["field", "a", "b", "delta"],
+            ["name", "Before", "'+After", ""],
+            ["id", str(a.public_id), str(b.public_id), ""],
+            ["price_book", BOOK, BOOK, ""],
+            ["price_book_date", "2026-11-01", "2026-11-01", ""],
+            ["free_tier", "on", "on", ""],
+            # A: KMS $15.94 + WAF $5.00 + 1,500 certificates $925.00; B drops the CA, adds an ACL.
+            ["monthly", "945.94", "25.94", "-920.00"],
+            ["upfront", "0.00", "0.00", "0.00"],
+            ["first_12_months", "11351.28", "311.28", "-11040.00"],
+        ]
+        assert dict(facts) == {
+            "currency": "USD",
+            "same_price_book": "yes",
+            "price_effect_monthly": "",
+            "usage_effect_monthly": "",
+            "price_effect_upfront": "",
+            "usage_effect_upfront": "",
+            "no_split_because": "",
+            "unchanged_lines": "4",
+        }
+        assert lines == [
+            list(exports.COMPARISON_COLUMNS),
+            [
+                "removed",
+                "private_ca",
+                "us-east-1",
+                "",
+                "private_certificates",
+                "Certificates from general-purpose CAs",
+                "925.00",  # 1,000 × $0.75 + 500 × $0.35
+                "0.00",
+                "-925.00",
+                "-100.00",
+                "0.00",
+                "0.00",
+                "0.00",
+                "",
+                "",
+            ],
+            [
+                "added",
+                "waf",
+                "us-east-1",
+                "",
+                "web_acls",
+                "Web ACLs",
+                "0.00",
+                "5.00",
+                "5.00",
+                "",
+                "0.00",
+                "0.00",
+                "0.00",
+                "",
+                "",
+            ],
+        ]

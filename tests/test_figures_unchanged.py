@@ -200,8 +200,11 @@ def csv_figures(text: str) -> dict:
     blank = rows.index([])
     summary = {row[0]: row[1] for row in rows[:blank] if row[0] not in ("id", "saved_at")}
     header = rows[blank + 1]
+    # The lines table ends at the next empty row (the projection follows it) or at the end.
+    end = rows.index([], blank + 1) if [] in rows[blank + 1 :] else len(rows)
     lines = [
-        {column: row[header.index(column)] for column in CSV_COLUMNS} for row in rows[blank + 2 :]
+        {column: row[header.index(column)] for column in CSV_COLUMNS}
+        for row in rows[blank + 2 : end]
     ]
     return {"summary": summary, "lines": lines}
 

@@ -72,6 +72,12 @@ def editor_posts(draw) -> list[tuple[str, str]]:
     ]
     if draw(st.booleans()):
         pairs.append(("free_tier", draw(st.one_of(st.just("on"), form_values))))
+    if draw(st.booleans()):
+        months = st.sampled_from(["12", "24", "36", "0", "6", "-12", "48", "36.0", " 24", ""])
+        pairs.append(("projection_months", draw(months | counts | form_values)))
+    if draw(st.booleans()):
+        growth = st.sampled_from(["2.5", "-100", "-100.0001", "1000", "1000.01", "2.5%", "1e-5"])
+        pairs.append(("projection_growth_percent", draw(growth | numbers_as_text)))
     for index in draw(st.lists(card_indexes, max_size=4)):
         prefix = f"card-{index}-"
         service = draw(st.one_of(st.sampled_from(SERVICE_CODES), form_values))
@@ -187,9 +193,22 @@ OVERFLOW = [
 ]
 
 
+# A valid card whose growth takes it past what the engine takes.
+RUNAWAY = [
+    ("card-TOTAL_FORMS", "1"),
+    ("card-INITIAL_FORMS", "0"),
+    ("card-0-service", "kms"),
+    ("card-0-region", "us-east-1"),
+    ("card-0-symmetric_requests", "1000000000000"),
+    ("projection_months", "36"),
+    ("projection_growth_percent", "1000"),
+]
+
+
 @HOSTILE
 @given(pairs=editor_posts(), htmx=st.booleans())
 @example(pairs=OVERFLOW, htmx=True)
+@example(pairs=RUNAWAY, htmx=True)
 def test_preview_answers_200_to_any_post(
     client, price_book, saved_estimate, preview_url, pairs, htmx
 ):
@@ -218,6 +237,7 @@ def test_preview_survives_bytes_that_are_not_a_form(client, price_book, preview_
     htmx=st.booleans(),
 )
 @example(pairs=OVERFLOW, action="recalculate", name="", description="", htmx=False)
+@example(pairs=RUNAWAY, action="save", name="Runaway", description="", htmx=False)
 def test_editor_survives_any_post(
     client, price_book, saved_estimate, editor_url, pairs, action, name, description, htmx
 ):

@@ -129,9 +129,29 @@ near_valid_items = valid_items | st.fixed_dictionaries(
         nasty_text: any_json,
     },
 )
+near_valid_projections = st.fixed_dictionaries(
+    {},
+    optional={
+        "months": st.one_of(
+            st.sampled_from([12, 24, 36, 0, -12, 13, 48, 36.0, "36", " 24 ", True, None]),
+            extreme_numbers,
+            any_json,
+        ),
+        "monthly_growth_percent": st.one_of(
+            st.sampled_from(["2.5", "-100", "-100.0001", "1000", "1000.0001", "2.5%", "0.00001"]),
+            extreme_numbers,
+            numbers_as_text,
+            any_json,
+        ),
+    },
+)
 near_valid_quotes = st.fixed_dictionaries(
     {"items": st.one_of(st.lists(near_valid_items, max_size=4), any_json)},
-    optional={"free_tier": st.one_of(st.booleans(), any_json), "currency": any_json},
+    optional={
+        "free_tier": st.one_of(st.booleans(), any_json),
+        "currency": any_json,
+        "projection": st.one_of(near_valid_projections, any_json),
+    },
 )
 raw_bodies = st.one_of(
     st.binary(max_size=200),
@@ -250,9 +270,22 @@ def test_quote_survives_any_json(client, price_book, saved_estimate, body):
 OVERFLOW = {"items": [{"service": "kms", "usage": {"keys": Raw("1e999999999")}}]}
 
 
+# A growth that takes a quantity past what the engine takes, in a valid body.
+RUNAWAY = {
+    "items": [{"service": "kms", "usage": {"symmetric_requests": 10**12}}],
+    "projection": {"months": 36, "monthly_growth_percent": 1000},
+}
+
+
+# Found by this test: a month count of 1e999999999 took minutes to turn into an int.
+HUGE_MONTHS = {"items": [], "projection": {"months": Raw("1e999999999")}}
+
+
 @HOSTILE
 @given(body=near_valid_quotes)
 @example(body=OVERFLOW)
+@example(body=RUNAWAY)
+@example(body=HUGE_MONTHS)
 @example(body={"items": [{"service": "kms", "usage": {"keys": "1e999999999"}}]})
 def test_quote_survives_near_valid_bodies(client, price_book, saved_estimate, body):
     response = post_json(client, "/api/v1/quote", to_json(body))
@@ -280,6 +313,7 @@ ESTIMATES_API = "/api/v1/estimates"
     description=st.one_of(nasty_text, any_json),
 )
 @example(body=OVERFLOW, name="Overflow", description="")
+@example(body=RUNAWAY, name="Runaway", description="")
 def test_saving_survives_hostile_names_and_items(
     client, price_book, saved_estimate, body, name, description
 ):

@@ -319,3 +319,21 @@ def test_a_book_that_others_were_copied_from_cannot_be_deleted(price_book):
     with pytest.raises(ProtectedError):
         draft.delete()
     assert PriceBook.objects.get(pk=second.pk).copied_from == draft
+
+
+class TestCommitments:
+    def test_the_migration_binds_shield_advanced_for_a_year_and_nothing_else(self, price_book):
+        bound = Rate.objects.filter(service__price_book=price_book, commitment_months__gt=0)
+
+        assert [(r.service.code, r.code, r.commitment_months) for r in bound] == [
+            ("shield", "advanced_subscriptions", 12)
+        ]
+
+    def test_the_catalog_and_a_draft_copy_carry_the_term(self, price_book, draft):
+        for book in (price_book, draft):
+            shield = book.catalog().services["shield"]
+            subscription = next(r for r in shield.rates if r.code == "advanced_subscriptions")
+            assert subscription.commitment_months == 12
+
+    def test_the_seeded_catalog_without_a_database_agrees(self, price_book, catalog):
+        assert price_book.catalog().services["shield"] == catalog.services["shield"]

@@ -1,12 +1,14 @@
 """Saved estimates: created whole, never changed, pinned to the book that priced them."""
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from estimates import pricing
+from estimates.compare import ADDED, CHANGED
 from estimates.models import (
     Estimate,
     EstimateItem,
@@ -17,6 +19,7 @@ from estimates.models import (
     SavedEstimateError,
     Service,
 )
+from estimates.projection import GROWTH_FIELD, MONTHS_FIELD, Projection
 
 D = Decimal
 KMS_ITEMS = [
@@ -128,6 +131,7 @@ class TestCreate:
             "name": "Production keys",
             "description": "d",
             "free_tier": False,
+            "projection": {"months": 12, "monthly_growth_percent": "0"},
             "items": [
                 {
                     "service": "kms",
@@ -457,3 +461,97 @@ class TestLineageAndBulkChanges:
         response = client.post(f"{estimate.get_absolute_url()}reprice")
         assert response.status_code == 302
         assert Estimate.objects.count() == 1  # nothing to reprice, nothing saved
+
+
+class TestProjection:
+    def test_a_new_estimate_projects_twelve_months_without_growth(self, price_book):
+        estimate = save(price_book)
+
+        assert estimate.projection == Projection(12, D(0))
+        result = estimate.project()
+        assert result.total == estimate.first_12_months_total == D("311.28")
+
+    def test_the_projection_is_saved_exactly_and_read_back(self, price_book):
+        estimate = save(price_book, projection=Projection(36, D("2.5")))
+
+        stored = Estimate.objects.get(pk=estimate.pk)
+        assert stored.projection == Projection(36, D("2.5"))
+        assert stored.projection_growth_percent == D("2.5")
+        assert len(stored.project().months) == 36
+
+    @pytest.mark.parametrize(
+        ("projection", "field"),
+        [
+            (Projection(18, D(0)), MONTHS_FIELD),
+            (Projection(12, D("-100.5")), GROWTH_FIELD),
+            (Projection(12, D("1000.01")), GROWTH_FIELD),
+            (Projection(12, D("0.12345")), GROWTH_FIELD),
+        ],
+    )
+    def test_a_projection_out_of_bounds_is_refused(self, price_book, projection, field):
+        with pytest.raises(pricing.PricingError) as excinfo:
+            save(price_book, projection=projection)
+
+        assert error_fields(excinfo) == [(None, field)]
+        assert Estimate.objects.count() == 0
+
+    def test_growth_past_what_the_engine_takes_is_refused_before_saving(self, price_book):
+        with pytest.raises(pricing.PricingError) as excinfo:
+            save(price_book, projection=Projection(36, D(1000)))
+
+        assert error_fields(excinfo) == [(None, GROWTH_FIELD)]
+        assert Estimate.objects.count() == 0
+
+    def test_a_repriced_copy_keeps_the_projection(self, price_book):
+        original = save(price_book, projection=Projection(24, D(-1)))
+        publish_newer_book(price_book)
+
+        assert original.reprice().projection == Projection(24, D(-1))
+
+
+class TestCompareTo:
+    def test_two_estimates_of_one_book_compare_without_a_split(self, price_book):
+        a = save(price_book)
+        b = save(
+            price_book, items=[*KMS_ITEMS, pricing.Item("kms", group="dev", usage={"keys": 1})]
+        )
+
+        comparison = a.compare_to(b)
+
+        assert comparison.same_price_book and comparison.price_effect is None
+        assert [(line.group, line.status, line.delta) for line in comparison.lines] == [
+            ("dev", ADDED, D("1.00"))
+        ]
+        assert comparison.monthly_delta == D("1.00")
+
+    def test_two_books_split_price_from_usage(self, price_book):
+        a = save(price_book)
+        newer = publish_newer_book(price_book)
+        more_keys = [
+            replace(KMS_ITEMS[0], usage={**KMS_ITEMS[0].usage, "keys": D(20)}),
+            KMS_ITEMS[1],
+        ]
+        b = save(newer, items=more_keys)
+
+        comparison = a.compare_to(b)
+
+        assert not comparison.same_price_book
+        assert comparison.monthly_delta == D("12.00")  # 10 keys at $1.00 → 20 at $1.10
+        assert comparison.price_effect.monthly == D("1.00")
+        assert comparison.usage_effect.monthly == D("11.00")
+        (keys,) = comparison.lines
+        assert (keys.usage_key, keys.status, keys.price_effect) == ("keys", CHANGED, D("1.00"))
+
+    def test_a_usage_the_other_book_cannot_price_gives_no_split_and_says_why(self, price_book):
+        a = save(price_book)
+        newer = publish_newer_book(
+            price_book,
+            change=lambda draft: Service.objects.get(price_book=draft, code="waf").delete(),
+        )
+        b = save(newer, items=KMS_ITEMS[:1])
+
+        comparison = a.compare_to(b)
+
+        assert comparison.price_effect is None and comparison.usage_effect is None
+        assert [(e.item, e.field) for e in comparison.split_errors] == [(1, "service")]
+        assert comparison.monthly_delta == D("-9.00")  # WAF gone: −$10.00; keys at $1.10: +$1.00

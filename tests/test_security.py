@@ -78,6 +78,20 @@ def saved_estimate_url(price_book) -> str:
     return estimate.get_absolute_url()
 
 
+def made_url(kind: str, price_book) -> str:
+    """A page that needs saved estimates: one's shared page, or two compared (page or JSON)."""
+    if kind == "saved":
+        return saved_estimate_url(price_book)
+    a, b = saved_estimate_url(price_book), saved_estimate_url(price_book)
+    a_id, b_id = a.split("/")[2], b.split("/")[2]
+    if kind == "compare":
+        return f"/compare/{a_id}/{b_id}/"
+    return f"/api/v1/compare/{a_id}/{b_id}"
+
+
+MADE = ["saved", "compare"]
+
+
 def page_url(path: str) -> str:
     try:
         resolve(path)
@@ -86,17 +100,17 @@ def page_url(path: str) -> str:
     return path
 
 
-@pytest.fixture(params=[*HTML_PAGES, *JSON_PAGES, "saved"])
+@pytest.fixture(params=[*HTML_PAGES, *JSON_PAGES, *MADE, "compare.json"])
 def page(request, price_book) -> str:
-    if request.param == "saved":
-        return saved_estimate_url(price_book)
+    if request.param in (*MADE, "compare.json"):
+        return made_url(request.param, price_book)
     return page_url(request.param)
 
 
-@pytest.fixture(params=[*HTML_PAGES, "saved"])
+@pytest.fixture(params=[*HTML_PAGES, *MADE])
 def html_page(request, price_book) -> str:
-    if request.param == "saved":
-        return saved_estimate_url(price_book)
+    if request.param in MADE:
+        return made_url(request.param, price_book)
     return page_url(request.param)
 
 

@@ -11,9 +11,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("estimates", "0004_price_book_copies_are_protected"),
-    ]
+    dependencies = [("estimates", "0005_projection_and_commitments")]
 
     operations = [
         migrations.AddField(

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from estimates import pricing, regions
+from estimates import pricing, projection, regions
 
 register = template.Library()
 
@@ -48,3 +48,53 @@ def chart_rows(quote: pricing.Quote | None) -> list[dict]:
         }
         for code, name, monthly in rows
     ]
+
+
+CHART_WIDTH = 300
+CHART_HEIGHT = 80
+
+
+@register.simple_tag
+def projection_chart(projected: projection.ProjectionResult | None) -> dict:
+    """An SVG polyline of the monthly cost (upfront fees left out), from zero to the peak.
+
+    Coordinates are Decimals rounded to a tenth; the figures beside the chart are the money.
+    """
+    if projected is None:
+        return {}
+    values = [month.monthly for month in projected.months]
+    peak = max(values)
+    last = len(values) - 1
+    points = []
+    for index, value in enumerate(values):
+        x = Decimal(CHART_WIDTH) * index / last if last else Decimal(0)
+        y = CHART_HEIGHT - (Decimal(CHART_HEIGHT - 4) * value / peak if peak else 0)
+        points.append(f"{x.quantize(Decimal('0.1')):f},{Decimal(y).quantize(Decimal('0.1')):f}")
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "points": " ".join(points),
+        "first": values[0],
+        "last": values[-1],
+        "peak": peak,
+    }
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    """`+33.33%`, `−12.50%`, or empty when there is no percentage to give."""
+    text = pricing.percent_amount(value)
+    if text is None:
+        return ""
+    if text.startswith("-"):
+        return f"−{text[1:]}%"
+    return f"+{text}%" if Decimal(text) else "0.00%"
+
+
+@register.filter
+def signed_money(amount: Decimal | None) -> str:
+    """`+$1,234.56`, `−$5.00`, `$0.00`: a change, for pages."""
+    if amount is None:
+        return ""
+    text = pricing.money(amount)
+    return f"+{text}" if pricing.cents(amount) > 0 else text

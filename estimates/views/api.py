@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import api_json, pricing, ratelimit, terraform
+from .. import api_json, pricing, projection, ratelimit, terraform
 from ..models import Estimate, PriceBook
 
 
@@ -39,10 +39,30 @@ def quote(request: HttpRequest) -> HttpResponse:
     if catalog is None:
         return api_json.no_price_book_response()
     free_tier, items, errors = api_json.read_quote_body(catalog, payload)
-    if errors:
-        return api_json.errors_response(errors)
-    priced = pricing.price_items(catalog, items, free_tier)
-    return JsonResponse(api_json.quote_as_json(catalog, priced))
+    plan, projection_errors = api_json.read_projection(payload)
+    if errors or projection_errors:
+        return api_json.errors_response(errors + projection_errors)
+    body = api_json.quote_as_json(catalog, pricing.price_items(catalog, items, free_tier))
+    if plan is not None:
+        try:
+            result = projection.project(catalog, items, free_tier, plan)
+        except pricing.PricingError as error:
+            return api_json.errors_response(error.errors)
+        body["projection"] = api_json.projection_as_json(result)
+    return JsonResponse(body)
+
+
+def find_estimate(public_id: str) -> Estimate | None:
+    """The estimate with this public id, or None for an unknown or malformed one."""
+    try:
+        parsed = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    return (
+        Estimate.objects.select_related("price_book", "copied_from")
+        .filter(public_id=parsed)
+        .first()
+    )
 
 
 @csrf_exempt  # No side effects: like the quote, it reads what was posted and prices it.
@@ -72,18 +92,20 @@ def import_terraform(request: HttpRequest) -> HttpResponse:
 @require_GET
 def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """A saved estimate as JSON, priced with the book it was saved with."""
-    try:
-        parsed = uuid.UUID(public_id)
-    except ValueError:
-        return api_json.not_found_response()
-    estimate = (
-        Estimate.objects.select_related("price_book", "copied_from")
-        .filter(public_id=parsed)
-        .first()
-    )
+    estimate = find_estimate(public_id)
     if estimate is None:
         return api_json.not_found_response()
     return api_json.safe_json_response(api_json.estimate_as_json(estimate))
+
+
+@require_GET
+def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
+    """Two saved estimates line by line: what B changes from A."""
+    first, second = find_estimate(a), find_estimate(b)
+    if first is None or second is None:
+        return api_json.not_found_response()
+    comparison = first.compare_to(second)
+    return api_json.safe_json_response(api_json.comparison_as_json(first, second, comparison))
 
 
 @csrf_exempt
@@ -104,8 +126,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     if error:
         return error
     free_tier, items, errors = api_json.read_quote_body(book.catalog(), payload)
-    if errors:
-        return api_json.errors_response(errors)
+    plan, projection_errors = api_json.read_projection(payload)
+    if errors or projection_errors:
+        return api_json.errors_response(errors + projection_errors)
     copied_from, errors = _copied_from(payload)
     if errors:
         return api_json.errors_response(errors)
@@ -117,19 +140,20 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             items=items,
             free_tier=free_tier,
             copied_from=copied_from,
+            projection=plan,
         )
     except pricing.PricingError as error:
         return api_json.errors_response(error.errors)
     url = request.build_absolute_uri(estimate.get_absolute_url())
-    response = api_json.safe_json_response(
-        {
-            "id": str(estimate.public_id),
-            "url": url,
-            "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
-            "json_url": request.build_absolute_uri(estimate.get_json_url()),
-        },
-        status=201,
-    )
+    body = {
+        "id": str(estimate.public_id),
+        "url": url,
+        "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
+        "json_url": request.build_absolute_uri(estimate.get_json_url()),
+    }
+    if plan is not None:  # asked for, so answered, as a quote does
+        body["projection"] = api_json.projection_as_json(estimate.project())
+    response = api_json.safe_json_response(body, status=201)
     response["Location"] = url
     return response
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import pricing, ratelimit
+from .. import pricing, projection, ratelimit
 from ..forms import CardFormSet, EstimateForm
 from ..models import Estimate, PriceBook
 from .saved import rate_limited_page
@@ -37,6 +37,7 @@ class Editor:
     formset: CardFormSet
     cards: list[Card]
     quote: pricing.Quote | None
+    projected: projection.ProjectionResult | None = None
 
     @property
     def error_count(self) -> int:
@@ -61,8 +62,16 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
-    quote = priced if formset.is_valid() else None
-    return Editor(catalog, estimate_form, formset, cards, quote)
+    quote = projected = None
+    if formset.is_valid():
+        quote = priced
+        plan = estimate_form.projection()
+        if plan is not None:
+            try:
+                projected = projection.project(catalog, formset.items(), free_tier, plan)
+            except pricing.PricingError as error:
+                estimate_form.add_pricing_errors(error.errors)
+    return Editor(catalog, estimate_form, formset, cards, quote, projected)
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
@@ -71,6 +80,7 @@ def initial_data(request: HttpRequest) -> QueryDict:
     if source is None:
         data = CardFormSet.data_for([])
         data["free_tier"] = "on"
+        data["projection_months"] = str(projection.DEFAULT_MONTHS)
         return data
     data = CardFormSet.data_for(source.items_for_engine())
     data.update(
@@ -79,6 +89,8 @@ def initial_data(request: HttpRequest) -> QueryDict:
             "name": f"Copy of {source.name}"[: Estimate.max_length("name")],
             "description": source.description,
             "copied_from": str(source.public_id),
+            "projection_months": str(source.projection_months),
+            "projection_growth_percent": pricing.decimal_text(source.projection_growth_percent),
         }
     )
     return data
@@ -99,6 +111,7 @@ def editor_context(editor: Editor, **extra) -> dict:
         "editor": editor,
         "catalog": editor.catalog,
         "quote": editor.quote,
+        "projected": editor.projected,
         "services": list(editor.catalog.services.values()),
         **extra,
     }
@@ -150,11 +163,10 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     price_book=book,
                     priced=editor.quote,
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
+                    projection=form.projection(),
                 )
             except pricing.PricingError as error:
-                for field_error in error.errors:
-                    field = field_error.field if field_error.field in form.fields else None
-                    form.add_error(field, field_error.message)
+                form.add_pricing_errors(error.errors)
             else:
                 return redirect(estimate)
     return render(request, TEMPLATE, editor_context(editor, save_failed=True))

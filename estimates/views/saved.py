@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import pricing, ratelimit
 from ..exports import write_estimate_csv
+from ..forms import CompareWithForm
 from ..models import Estimate
 
 
@@ -39,15 +40,18 @@ def render_detail(
     estimate: Estimate,
     status: int = 200,
     reprice_errors: list[pricing.FieldError] | None = None,
+    compare_form: CompareWithForm | None = None,
 ) -> HttpResponse:
     context = {
         "estimate": estimate,
         "quote": estimate.quote(),
+        "projected": estimate.project(),
         "catalog": estimate.price_book.catalog(),
         "share_url": request.build_absolute_uri(estimate.get_absolute_url()),
         "lineage": estimate.lineage(),
         "movement": estimate.price_movement(),
         "reprice_errors": reprice_errors or [],
+        "compare_form": compare_form or CompareWithForm(),
     }
     return render(request, "estimates/detail.html", context, status=status)
 

@@ -440,3 +440,142 @@ def test_a_json_number_decimal_cannot_hold_is_a_400(client, price_book, number):
     assert response.json()["errors"] == [
         {"item": None, "field": "body", "message": "The body is not valid JSON."}
     ]
+
+
+class TestQuoteProjection:
+    """`"projection": {"months", "monthly_growth_percent"}` on a quote: each month and the total."""
+
+    def test_36_months_at_2_5_percent(self, client, price_book):
+        body = {**ISSUE_BODY, "projection": {"months": 36, "monthly_growth_percent": "2.5"}}
+
+        projected = post_quote(client, body).json()["projection"]
+
+        assert projected["months"] == 36
+        assert projected["monthly_growth_percent"] == "2.5"
+        assert len(projected["monthly_totals"]) == 36
+        assert projected["monthly_totals"][:3] == ["10.94", "11.22", "11.50"]
+        assert projected["monthly_totals"][-1] == "26.05"
+        assert projected["total"] == "628.16"
+        assert projected["commitments"] == [] and projected["over_limits"] == []
+
+    def test_a_quote_without_projection_answers_none(self, client, price_book):
+        assert "projection" not in post_quote(client, ISSUE_BODY).json()
+
+    def test_defaults_are_12_months_without_growth(self, client, price_book):
+        projected = post_quote(client, {**ISSUE_BODY, "projection": {}}).json()["projection"]
+
+        assert (projected["months"], projected["monthly_growth_percent"]) == (12, "0")
+        assert projected["total"] == "131.28"  # the first 12 months total
+        assert set(projected["monthly_totals"]) == {"10.94"}
+
+    def test_a_json_number_growth_is_read_exactly(self, client, price_book):
+        body = {"projection": {"months": 24, "monthly_growth_percent": -5}, **ISSUE_BODY}
+
+        projected = post_quote(client, body).json()["projection"]
+
+        assert projected["monthly_totals"][:3] == ["10.94", "10.39", "9.87"]
+        assert projected["total"] == "154.32"
+        raw = b'{"items": [], "projection": {"months": 12, "monthly_growth_percent": 0.1}}'
+        assert post_quote(client, raw).json()["projection"]["monthly_growth_percent"] == "0.1"
+
+    def test_shield_advanced_shows_its_one_year_commitment(self, client, price_book):
+        body = {
+            "items": [{"service": "shield", "usage": {"advanced_subscriptions": 1}}],
+            "projection": {"months": 24},
+        }
+
+        projected = post_quote(client, body).json()["projection"]
+
+        assert projected["commitments"] == [
+            {
+                "service": "shield",
+                "service_name": "AWS Shield",
+                "region": "us-east-1",
+                "group": "",
+                "usage_key": "advanced_subscriptions",
+                "label": "Shield Advanced subscription",
+                "months": 12,
+                "first_month": 1,
+                "last_month": 12,
+                "monthly": "3000.00",
+                "committed_total": "36000.00",
+            }
+        ]
+        assert projected["total"] == "72000.00"
+
+    @pytest.mark.parametrize(
+        ("projection", "field", "message"),
+        [
+            ({"months": 6}, "projection.months", "Choose 12, 24 or 36 months."),
+            ({"months": 48}, "projection.months", "Choose 12, 24 or 36 months."),
+            ({"months": True}, "projection.months", "Choose 12, 24 or 36 months."),
+            ({"months": "twelve"}, "projection.months", "Choose 12, 24 or 36 months."),
+            ({"months": 12.5}, "projection.months", "Choose 12, 24 or 36 months."),
+            ({"months": [36]}, "projection.months", "Choose 12, 24 or 36 months."),
+            (
+                {"monthly_growth_percent": "-100.01"},
+                "projection.monthly_growth_percent",
+                "Enter a monthly growth from −100 to 1,000 percent.",
+            ),
+            (
+                {"monthly_growth_percent": "1e400"},
+                "projection.monthly_growth_percent",
+                "Enter a monthly growth from −100 to 1,000 percent.",
+            ),
+            (
+                {"monthly_growth_percent": "fast"},
+                "projection.monthly_growth_percent",
+                "Enter a monthly growth in percent, such as 2.5 or -1.",
+            ),
+            (
+                {"monthly_growth_percent": False},
+                "projection.monthly_growth_percent",
+                "Enter a monthly growth in percent, such as 2.5 or -1.",
+            ),
+            (
+                {"monthly_growth_percent": {"value": 1}},
+                "projection.monthly_growth_percent",
+                "Enter a monthly growth in percent, such as 2.5 or -1.",
+            ),
+            (
+                {"monthly_growth_percent": "0.00001"},
+                "projection.monthly_growth_percent",
+                "Use at most 4 decimal places.",
+            ),
+        ],
+    )
+    def test_hostile_projection_fields_are_a_400(
+        self, client, price_book, projection, field, message
+    ):
+        error = only_error(post_quote(client, {**ISSUE_BODY, "projection": projection}))
+
+        assert (error["item"], error["field"], error["message"]) == (None, field, message)
+
+    @pytest.mark.parametrize("raw", [b"NaN", b"Infinity", b"-Infinity", b'"NaN"', b"1e999999999"])
+    def test_growth_that_is_not_finite_is_a_400(self, client, price_book, raw):
+        body = b'{"items": [], "projection": {"monthly_growth_percent": ' + raw + b"}}"
+
+        error = only_error(post_quote(client, body))
+
+        assert error["field"] == "projection.monthly_growth_percent"
+
+    @pytest.mark.parametrize("projection", ["36", 36, [36], True])
+    def test_a_projection_that_is_not_an_object_is_a_400(self, client, price_book, projection):
+        error = only_error(post_quote(client, {**ISSUE_BODY, "projection": projection}))
+
+        assert error["field"] == "projection"
+
+    def test_growth_the_engine_cannot_follow_is_a_400_naming_the_month(self, client, price_book):
+        body = {**ISSUE_BODY, "projection": {"months": 36, "monthly_growth_percent": 1000}}
+
+        error = only_error(post_quote(client, body))
+
+        assert error["field"] == "projection.monthly_growth_percent"
+        assert "in month" in error["message"]
+
+    def test_item_and_projection_errors_come_together(self, client, price_book):
+        body = {**kms(keys=-1), "projection": {"months": 7}}
+
+        fields = [error["field"] for error in errors_of(post_quote(client, body))]
+
+        assert fields == ["keys", "projection.months"]

@@ -121,7 +121,8 @@ class TestRoundTrip:
 
         rows = csv_rows(client.get(links["csv_url"]))
         blank = rows.index([])
-        summary, header, lines = dict(rows[:blank]), rows[blank + 1], rows[blank + 2 :]
+        end = rows.index([], blank + 1)  # the projection follows the lines
+        summary, header, lines = dict(rows[:blank]), rows[blank + 1], rows[blank + 2 : end]
         assert summary["monthly"] == quoted["monthly_total"]
         assert summary["upfront"] == quoted["upfront_total"]
         assert summary["first_12_months"] == quoted["first_12_months_total"]
@@ -417,3 +418,46 @@ class TestCrossSiteSaves:
             {"item": None, "field": "body", "message": "Send the estimate as application/json."}
         ]
         assert not Estimate.objects.exists()
+
+
+class TestSavedProjection:
+    def test_a_saved_estimate_keeps_its_projection(self, client, price_book):
+        projection = {"months": 36, "monthly_growth_percent": "2.5"}
+        links = saved(client, {**BODY, "projection": projection})
+
+        estimate = Estimate.objects.get()
+        answered = links.pop("projection")  # asked for, so the save answers it too
+        assert (estimate.projection_months, estimate.projection_growth_percent) == (36, D("2.5"))
+        read = client.get(links["json_url"]).json()["projection"]
+        quoted = client.post(
+            QUOTE_URL, json.dumps({**BODY, "projection": projection}), "application/json"
+        ).json()["projection"]
+        assert read == quoted == answered
+        assert len(read["monthly_totals"]) == 36
+        assert read["monthly_totals"][0] == client.get(links["json_url"]).json()["monthly_total"]
+
+    def test_without_one_it_keeps_12_months_without_growth(self, client, price_book):
+        links = saved(client)
+
+        assert "projection" not in links
+        read = client.get(links["json_url"]).json()
+        assert (read["projection"]["months"], read["projection"]["monthly_growth_percent"]) == (
+            12,
+            "0",
+        )
+        assert read["projection"]["total"] == read["first_12_months_total"]
+
+    @pytest.mark.parametrize(
+        ("projection", "field"),
+        [
+            ({"months": 0}, "projection.months"),
+            ({"monthly_growth_percent": "-101"}, "projection.monthly_growth_percent"),
+            ({"monthly_growth_percent": "2,5"}, "projection.monthly_growth_percent"),
+            ({"months": 36, "monthly_growth_percent": "900"}, "projection.monthly_growth_percent"),
+        ],
+    )
+    def test_a_bad_projection_saves_nothing(self, client, price_book, projection, field):
+        response = post(client, {**BODY, "name": "Shop", "projection": projection})
+
+        assert [error[1] for error in errors_of(response)] == [field]
+        assert Estimate.objects.count() == 0

@@ -206,7 +206,9 @@ class TestCsvDownload:
         assert text.startswith("\ufeffname,Production keys\r\n")
         rows = list(csv.reader(io.StringIO(text[1:], newline="")))
         assert ["monthly", "15.94"] in rows
-        assert rows[-1][3] == "symmetric_requests"
+        lines_end = rows.index([], rows.index([]) + 1)
+        assert rows[lines_end - 1][3] == "symmetric_requests"
+        assert ["projection_total", "191.28"] in rows
 
     def test_a_hostile_name_makes_a_safe_filename_and_inert_cells(self, client, price_book):
         hostile = Estimate.objects.create_from_items(

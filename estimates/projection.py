@@ -1,0 +1,322 @@
+"""The cost of an estimate over 12, 24 or 36 months: plain Python over Decimal, no Django.
+
+Rules:
+
+- Month m prices each usage quantity × (1 + g)^(m−1) through the engine, g being the monthly
+  growth rate, so free allowances and tiers apply to each month's own usage, never to a scaled
+  total. Inputs that take whole units only are rounded down to a whole unit each month. A switch
+  (an input that is 0 or 1: a Shield Advanced subscription, "covered by Shield Advanced") is not
+  usage and does not grow.
+- Upfront fees count once, in month 1. Each month's total and the horizon's total are exact
+  sums; rounding is for display only, as everywhere.
+- Growth is from −100% (usage stops after month 1) to 1,000% a month. Nothing is clamped: a
+  grown quantity above an input's own bound is still priced, and the result names that input and
+  the month it first does so; one beyond what the engine takes (pricing.MAX_QUANTITY) is an error
+  that names the input and the month.
+- A rate with a term (`commitment_months`, Shield Advanced's one year) binds from month 1 once
+  its quantity is above zero: the result lists each such line with the months it binds and
+  what it commits (months × its month-1 fee), whatever the growth does to the usage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+
+from . import pricing
+from .pricing import ZERO, FieldError, PricingError
+
+MONTH_CHOICES = (12, 24, 36)
+DEFAULT_MONTHS = 12
+MIN_GROWTH = Decimal(-100)
+MAX_GROWTH = Decimal(1000)
+GROWTH_PLACES = 4
+MONTHS_FIELD = "projection.months"
+GROWTH_FIELD = "projection.monthly_growth_percent"
+MONTHS_MESSAGE = "Choose 12, 24 or 36 months."
+GROWTH_NUMBER_MESSAGE = "Enter a monthly growth in percent, such as 2.5 or -1."
+GROWTH_RANGE_MESSAGE = "Enter a monthly growth from −100 to 1,000 percent."
+GROWTH_PLACES_MESSAGE = f"Use at most {GROWTH_PLACES} decimal places."
+
+
+@dataclass(frozen=True)
+class Projection:
+    """How far to look (months) and how fast usage grows (percent a month, compounding)."""
+
+    months: int = DEFAULT_MONTHS
+    monthly_growth_percent: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class ProjectedMonth:
+    month: int
+    monthly: Decimal
+    upfront: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return pricing.exact_sum([self.monthly, self.upfront])
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A line that binds for a term from month 1: what it commits over that term."""
+
+    service: str
+    service_name: str
+    region: str
+    group: str
+    usage_key: str
+    label: str
+    months: int
+    monthly: Decimal
+    first_month: int = 1
+
+    @property
+    def last_month(self) -> int:
+        return self.first_month + self.months - 1
+
+    @property
+    def committed_total(self) -> Decimal:
+        with localcontext() as context:
+            context.prec = pricing.PRECISION
+            return self.monthly * self.months
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """An input whose grown quantity passes its own bound (priced as grown all the same)."""
+
+    service: str
+    service_name: str
+    region: str
+    group: str
+    usage_key: str
+    label: str
+    max_value: Decimal
+    month: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectionResult:
+    projection: Projection
+    months: tuple[ProjectedMonth, ...]
+    commitments: tuple[Commitment, ...]
+    over_limits: tuple[OverLimit, ...] = ()
+
+    @property
+    def monthly_totals(self) -> tuple[Decimal, ...]:
+        """Each month's total, month 1 first (its upfront fees included)."""
+        return tuple(month.total for month in self.months)
+
+    @property
+    def total(self) -> Decimal:
+        return pricing.exact_sum(month.total for month in self.months)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and checking the two settings (the form, the API and the model share these rules)
+
+
+def parse_months(raw: object) -> int:
+    """12, 24 or 36 from a form or JSON value; ValueError with a message otherwise."""
+    if raw is None or raw == "":
+        return DEFAULT_MONTHS
+    if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) <= 3:
+        raw = int(raw.strip())
+    elif isinstance(raw, Decimal) and raw.is_finite() and raw in MONTH_CHOICES:
+        # Compared before converting: int() of 1e999999999 would build a billion digits.
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in MONTH_CHOICES:
+        raise ValueError(MONTHS_MESSAGE)
+    return raw
+
+
+def parse_growth(raw: object) -> Decimal:
+    """A monthly growth in percent (`2.5`, `-1`, `2.5%`); ValueError with a message otherwise."""
+    if raw is None or raw == "":
+        return ZERO
+    if isinstance(raw, bool):
+        raise ValueError(GROWTH_NUMBER_MESSAGE)
+    if isinstance(raw, float):
+        raw = repr(raw)
+    if isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().removesuffix("%").strip().replace("−", "-")
+        if len(text) > 64:
+            raise ValueError(GROWTH_NUMBER_MESSAGE)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(GROWTH_NUMBER_MESSAGE) from None
+    else:
+        raise ValueError(GROWTH_NUMBER_MESSAGE)
+    message = growth_message(value)
+    if message:
+        raise ValueError(message)
+    return value
+
+
+def growth_message(value: Decimal) -> str | None:
+    """What is wrong with a growth rate, or None."""
+    if not value.is_finite():
+        return GROWTH_NUMBER_MESSAGE
+    if not MIN_GROWTH <= value <= MAX_GROWTH:
+        return GROWTH_RANGE_MESSAGE
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > GROWTH_PLACES:
+        return GROWTH_PLACES_MESSAGE
+    return None
+
+
+def parse_projection(raw: object) -> tuple[Projection, list[FieldError]]:
+    """`{"months": 36, "monthly_growth_percent": "2.5"}` from JSON, with field errors."""
+    if not isinstance(raw, dict):
+        message = (
+            'projection must be an object, e.g. {"months": 36, "monthly_growth_percent": "2.5"}.'
+        )
+        return Projection(), [FieldError(None, "projection", message)]
+    errors = []
+    months, growth = DEFAULT_MONTHS, ZERO
+    try:
+        months = parse_months(raw.get("months"))
+    except ValueError as error:
+        errors.append(FieldError(None, MONTHS_FIELD, str(error)))
+    try:
+        growth = parse_growth(raw.get("monthly_growth_percent"))
+    except ValueError as error:
+        errors.append(FieldError(None, GROWTH_FIELD, str(error)))
+    return Projection(months, growth), errors
+
+
+def check_projection(projection: Projection) -> list[FieldError]:
+    """Field errors for a projection built in code (the model checks what it saves)."""
+    errors = []
+    months = projection.months
+    if isinstance(months, bool) or not isinstance(months, int) or months not in MONTH_CHOICES:
+        errors.append(FieldError(None, MONTHS_FIELD, MONTHS_MESSAGE))
+    growth = projection.monthly_growth_percent
+    message = growth_message(growth) if isinstance(growth, Decimal) else GROWTH_NUMBER_MESSAGE
+    if message:
+        errors.append(FieldError(None, GROWTH_FIELD, message))
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Projecting
+
+
+def growth_factor(growth_percent: Decimal, month: int) -> Decimal:
+    """(1 + g)^(month − 1), exact to pricing.PRECISION digits; month 1 is always 1."""
+    if month == 1:
+        return Decimal(1)  # also when g is −100%: 0^0 is undefined for Decimal
+    with localcontext() as context:
+        context.prec = pricing.PRECISION
+        return (1 + growth_percent / 100) ** (month - 1)
+
+
+def grown_items(
+    catalog: pricing.Catalog, items: Iterable[pricing.Item], growth_percent: Decimal, month: int
+) -> tuple[pricing.Item, ...]:
+    """The items as they are in `month`: each quantity grown, whole-unit inputs rounded down.
+
+    Raises PricingError when a grown quantity passes what the engine takes.
+    """
+    factor = growth_factor(growth_percent, month)
+    grown = []
+    for item in items:
+        service = catalog.services[item.service]
+        usage = {}
+        for key, quantity in item.usage.items():
+            spec = service.input(key)
+            if spec is not None and spec.whole and spec.max_value <= 1:
+                usage[key] = quantity  # a switch, not usage
+                continue
+            with localcontext() as context:
+                context.prec = pricing.PRECISION
+                value = quantity * factor
+                if spec is not None and spec.whole:
+                    value = value.to_integral_value(rounding=ROUND_FLOOR)
+            if value > pricing.MAX_QUANTITY:
+                label = spec.label.lower() if spec else key
+                message = (
+                    f"At {pricing.plain_number(growth_percent)}% a month, {service.name}'s "
+                    f"{label} would pass {pricing.plain_number(pricing.MAX_QUANTITY)} in month "
+                    f"{month}: choose a lower growth."
+                )
+                raise PricingError([FieldError(None, GROWTH_FIELD, message)])
+            usage[key] = value
+        grown.append(replace(item, usage=usage))
+    return tuple(grown)
+
+
+def project(
+    catalog: pricing.Catalog,
+    items: Iterable[pricing.Item],
+    free_tier: bool,
+    projection: Projection,
+) -> ProjectionResult:
+    """Price every month of the horizon. Raises PricingError for what cannot be projected."""
+    errors = check_projection(projection)
+    if errors:
+        raise PricingError(errors)
+    items = tuple(items)
+    first = pricing.quote(catalog, items, free_tier)  # checks the items, once
+    months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]
+    over_limits: dict[tuple[int, str], OverLimit] = {}
+    for month in range(2, projection.months + 1):
+        grown = grown_items(catalog, items, projection.monthly_growth_percent, month)
+        _note_over_limits(catalog, grown, month, over_limits)
+        priced = pricing.price_items(catalog, grown, free_tier)
+        months.append(ProjectedMonth(month, priced.monthly_total, ZERO))
+    return ProjectionResult(
+        projection, tuple(months), commitments(first), tuple(over_limits.values())
+    )
+
+
+def _note_over_limits(
+    catalog: pricing.Catalog,
+    grown: tuple[pricing.Item, ...],
+    month: int,
+    found: dict[tuple[int, str], OverLimit],
+) -> None:
+    """Record, once per card and input, the first month a grown quantity passes its bound."""
+    for index, item in enumerate(grown):
+        service = catalog.services[item.service]
+        for key, quantity in item.usage.items():
+            spec = service.input(key)
+            if spec is None or quantity <= spec.max_value or (index, key) in found:
+                continue
+            found[(index, key)] = OverLimit(
+                service=item.service,
+                service_name=service.name,
+                region=item.region,
+                group=item.group,
+                usage_key=key,
+                label=spec.label,
+                max_value=spec.max_value,
+                month=month,
+                quantity=quantity,
+            )
+
+
+def commitments(first: pricing.Quote) -> tuple[Commitment, ...]:
+    """The lines of month 1 that bind for a term, with the fee they bind at."""
+    return tuple(
+        Commitment(
+            service=item_quote.item.service,
+            service_name=item_quote.service_name,
+            region=item_quote.item.region,
+            group=item_quote.item.group,
+            usage_key=line.usage_key,
+            label=line.label,
+            months=line.commitment_months,
+            monthly=line.monthly,
+        )
+        for item_quote in first.items
+        for line in item_quote.lines
+        if line.commitment_months > 0 and line.quantity > 0
+    )

@@ -1,0 +1,287 @@
+"""The projection over 12, 24 or 36 months: the engine's own pricing month by month, no database."""
+
+import time
+from dataclasses import replace
+from decimal import ROUND_FLOOR, Decimal, localcontext
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from estimates import pricing
+from estimates.pricing import Item, PricingError
+from estimates.projection import (
+    GROWTH_FIELD,
+    MONTHS_FIELD,
+    Projection,
+    check_projection,
+    growth_factor,
+    parse_growth,
+    parse_months,
+    parse_projection,
+    project,
+)
+
+from .conftest import first_catalog
+
+D = Decimal
+CATALOG = first_catalog()
+KMS = Item("kms", usage={"keys": D(10), "symmetric_requests": D(2_000_000)})
+
+
+def cents(amounts) -> list[str]:
+    return [pricing.amount_text(amount) for amount in amounts]
+
+
+@pytest.mark.parametrize("months", [12, 24, 36])
+def test_no_growth_is_months_times_monthly_plus_upfront(months):
+    acm = replace(CATALOG.services["acm"])
+    exportable = next(r for r in acm.rates if r.code == "exportable_fqdn_certificates")
+    upfront = replace(exportable, billing=pricing.UPFRONT)
+    services = dict(CATALOG.services)
+    services["acm"] = replace(
+        acm, rates=tuple(upfront if r is exportable else r for r in acm.rates)
+    )
+    catalog = replace(CATALOG, services=services)
+    items = [KMS, Item("acm", usage={"exportable_fqdn_certificates": D(4)})]
+    first = pricing.quote(catalog, items)
+    assert first.upfront_total > 0
+
+    result = project(catalog, items, True, Projection(months, D(0)))
+
+    assert result.total == months * first.monthly_total + first.upfront_total
+    assert result.months[0].upfront == first.upfront_total
+    assert all(month.upfront == 0 for month in result.months[1:])
+    assert len(result.monthly_totals) == months
+
+
+def test_twelve_months_without_growth_is_the_first_12_months_total():
+    result = project(CATALOG, [KMS], True, Projection())
+
+    assert result.total == pricing.quote(CATALOG, [KMS]).first_12_months_total == D("191.28")
+
+
+def test_month_m_is_a_quote_of_the_grown_usage():
+    result = project(CATALOG, [KMS], True, Projection(12, D(10)))
+
+    # Month 3: × 1.1² = 1.21. Keys are key-months, prorated, so 12.1 is billed as it is.
+    grown = Item("kms", usage={"keys": D("12.1"), "symmetric_requests": D(2_420_000)})
+    assert result.months[2].monthly == pricing.quote(CATALOG, [grown]).monthly_total
+    assert pricing.amount_text(result.months[2].monthly) == "19.30"
+
+
+def test_a_sample_36_month_projection_at_2_5_percent():
+    result = project(CATALOG, [KMS], True, Projection(36, D("2.5")))
+
+    assert cents(result.monthly_totals[:3]) == ["15.94", "16.34", "16.75"]
+    assert pricing.amount_text(result.total) == "914.66"
+
+
+def test_a_tier_crossed_in_month_7_changes_the_price_in_month_7():
+    # Private CA certificates: $0.75 each up to 1,000, then $0.35. 600 × 1.1^(m−1), whole.
+    certificates = Item("private_ca", usage={"private_certificates": D(600)})
+
+    result = project(CATALOG, [certificates], True, Projection(12, D(10)))
+
+    assert cents(result.monthly_totals[:7]) == [
+        "450.00",  # 600 × $0.75
+        "495.00",  # 660
+        "544.50",  # 726
+        "598.50",  # 798.6 → 798
+        "658.50",  # 878.46 → 878
+        "724.50",  # 966.306 → 966, still all at $0.75
+        "771.70",  # 1,062.9366 → 1,062: 1,000 × $0.75 + 62 × $0.35
+    ]
+
+
+def test_free_allowances_apply_to_each_month_not_to_a_scaled_total():
+    # 10,000 KMS requests are inside the 20,000 free; at +50% a month they leave it in month 3.
+    requests = Item("kms", usage={"symmetric_requests": D(10_000)})
+
+    result = project(CATALOG, [requests], True, Projection(12, D(50)))
+
+    assert result.months[0].monthly == result.months[1].monthly == 0  # 10,000, 15,000
+    # Month 3: 22,500 requests, 2,500 billed at $0.03 per 10,000.
+    assert result.months[2].monthly == D("0.0075")
+
+
+def test_whole_unit_inputs_round_down_each_month():
+    certificates = Item("private_ca", usage={"private_certificates": D(3)})
+
+    result = project(CATALOG, [certificates], True, Projection(12, D(30)))
+
+    # 3 × 1.3 = 3.9 → 3 certificates; 3 × 1.69 = 5.07 → 5; 3 × 2.197 = 6.591 → 6; at $0.75.
+    assert cents(result.monthly_totals[:4]) == ["2.25", "2.25", "3.75", "4.50"]
+
+
+def test_minus_100_percent_stops_all_usage_after_month_1():
+    result = project(CATALOG, [KMS], True, Projection(24, D(-100)))
+
+    assert pricing.amount_text(result.months[0].total) == "15.94"
+    assert all(month.total == 0 for month in result.months[1:])
+    assert pricing.amount_text(result.total) == "15.94"
+
+
+def test_shrinking_usage_costs_less_each_month():
+    result = project(CATALOG, [KMS], True, Projection(12, D(-10)))
+
+    totals = result.monthly_totals
+    assert all(later <= earlier for earlier, later in zip(totals, totals[1:], strict=False))
+    assert totals[-1] < totals[0]
+
+
+def test_shield_advanced_commits_twelve_months_from_month_1():
+    shield = Item("shield", usage={"advanced_subscriptions": D(1), "cloudfront_dto_gb": D(1000)})
+
+    result = project(CATALOG, [shield], True, Projection(36, D(0)))
+
+    (commitment,) = result.commitments
+    assert (commitment.service, commitment.usage_key) == ("shield", "advanced_subscriptions")
+    assert (commitment.first_month, commitment.last_month, commitment.months) == (1, 12, 12)
+    assert commitment.monthly == D("3000.00")
+    assert commitment.committed_total == D("36000.00")
+
+
+def test_a_rate_without_a_term_commits_nothing():
+    assert project(CATALOG, [KMS], True, Projection()).commitments == ()
+
+
+def test_a_zero_quantity_commits_nothing():
+    shield = Item("shield", usage={"advanced_subscriptions": D(0)})
+
+    assert project(CATALOG, [shield], True, Projection()).commitments == ()
+
+
+def test_a_grown_quantity_above_its_bound_is_priced_and_named():
+    # The subscription is 0 or 1; at 2.5% a month, 1 grows to 2 in month 30 (1.025^29 ≈ 2.05).
+    shield = Item("shield", usage={"advanced_subscriptions": D(1)})
+
+    result = project(CATALOG, [shield], True, Projection(36, D("2.5")))
+
+    (over,) = result.over_limits
+    assert (over.usage_key, over.month, over.quantity, over.max_value) == (
+        "advanced_subscriptions",
+        30,
+        D(2),
+        D(1),
+    )
+    assert pricing.amount_text(result.months[29].monthly) == "6000.00"
+
+
+def test_growth_past_what_the_engine_takes_is_an_error_naming_the_month():
+    requests = Item("kms", usage={"symmetric_requests": D(10) ** 13})
+
+    with pytest.raises(PricingError) as raised:
+        project(CATALOG, [requests], True, Projection(36, D(100)))
+
+    (error,) = raised.value.errors
+    assert error.field == GROWTH_FIELD
+    # 10^13 × 2^7 = 1.28 × 10^15 is the first month past 10^15.
+    assert "in month 8" in error.message
+    assert "symmetric" in error.message.lower()
+
+
+def test_items_are_checked_before_projecting():
+    with pytest.raises(PricingError) as raised:
+        project(CATALOG, [Item("kms", usage={"keys": D(-1)})], True, Projection())
+
+    assert raised.value.errors[0].field == "keys"
+
+
+@pytest.mark.parametrize(
+    ("projection", "field"),
+    [
+        (Projection(6, D(0)), MONTHS_FIELD),
+        (Projection(True, D(0)), MONTHS_FIELD),
+        (Projection(12, D("-100.0001")), GROWTH_FIELD),
+        (Projection(12, D("1000.0001")), GROWTH_FIELD),
+        (Projection(12, D("1.00001")), GROWTH_FIELD),
+        (Projection(12, D("NaN")), GROWTH_FIELD),
+        (Projection(12, D("Infinity")), GROWTH_FIELD),
+    ],
+)
+def test_a_projection_out_of_bounds_is_refused_with_its_field(projection, field):
+    assert [error.field for error in check_projection(projection)] == [field]
+    with pytest.raises(PricingError):
+        project(CATALOG, [KMS], True, projection)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2.5", D("2.5")), (" -1 ", D(-1)), ("2.5%", D("2.5")), ("−3", D(-3)), (7, D(7)), ("", D(0))],
+)
+def test_growth_is_read_from_text_or_numbers(raw, expected):
+    assert parse_growth(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["abc", "1e400", "NaN", "-Infinity", True, "1,5", "-101", "1000.5", "0.00001", [], {}],
+)
+def test_growth_that_is_not_a_rate_is_a_message(raw):
+    with pytest.raises(ValueError, match="."):
+        parse_growth(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(12, 12), ("24", 24), (D(36), 36), (None, 12)])
+def test_months_are_12_24_or_36(raw, expected):
+    assert parse_months(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [0, 1, 13, 48, -12, "12.5", "twelve", True, D("12.5"), 12.0, [], D("NaN"), D("sNaN")],
+)
+def test_other_months_are_a_message(raw):
+    with pytest.raises(ValueError, match="12, 24 or 36"):
+        parse_months(raw)
+
+
+def test_a_month_count_with_a_huge_exponent_is_refused_at_once():
+    # Found by the hostile-JSON fuzzing: int(Decimal("1e999999999")) builds a billion digits.
+    start = time.perf_counter()
+
+    with pytest.raises(ValueError, match="12, 24 or 36"):
+        parse_months(D("1e999999999"))
+
+    assert time.perf_counter() - start < 0.1
+
+
+def test_parse_projection_reports_both_fields():
+    projection, errors = parse_projection({"months": 7, "monthly_growth_percent": "x"})
+
+    assert [error.field for error in errors] == [MONTHS_FIELD, GROWTH_FIELD]
+    assert parse_projection({"months": 36, "monthly_growth_percent": "2.5"}) == (
+        Projection(36, D("2.5")),
+        [],
+    )
+    assert parse_projection("36")[1][0].field == "projection"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    certificates=st.integers(min_value=0, max_value=20_000),
+    requests=st.decimals(min_value=0, max_value=10**9, places=2),
+    growth=st.decimals(min_value=-100, max_value=30, places=4),
+    month=st.integers(min_value=1, max_value=36),
+)
+def test_every_month_is_the_engine_on_that_months_usage(certificates, requests, growth, month):
+    items = [
+        Item("private_ca", usage={"private_certificates": D(certificates)}),
+        Item("kms", usage={"symmetric_requests": requests}),
+    ]
+
+    result = project(CATALOG, items, True, Projection(36, growth))
+
+    with localcontext() as context:
+        context.prec = pricing.PRECISION
+        factor = D(1) if month == 1 else (1 + growth / 100) ** (month - 1)
+        assert growth_factor(growth, month) == factor
+        whole = (certificates * factor).to_integral_value(rounding=ROUND_FLOOR)
+        grown = [
+            Item("private_ca", usage={"private_certificates": whole}),
+            Item("kms", usage={"symmetric_requests": requests * factor}),
+        ]
+    expected = pricing.price_items(CATALOG, grown).monthly_total
+    assert result.months[month - 1].monthly == expected
+    assert result.total == pricing.exact_sum(result.monthly_totals)

@@ -464,7 +464,7 @@ def price_quantity(
 
 def metered(rate: RateSpec, usage: Mapping[str, Decimal]) -> Decimal:
     """The quantity a rate meters: one input, or the product of several."""
-    quantity = usage.get(rate.meters[0], ZERO)
+    quantity = Decimal(usage.get(rate.meters[0], ZERO))  # an int from a caller is fine
     for key in rate.meters[1:]:
         quantity = EXACT.multiply(quantity, usage.get(key, ZERO))
     return quantity

@@ -61,8 +61,9 @@ SWITCH_KEYS = frozenset({"advanced_subscriptions", "higher_throughput"})
 LISTED_ADDRESSES = 10
 
 SHIELD_AND_WAF = (
-    "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee; "
-    "costcalc counts them in full."
+    "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee: the plan cannot "
+    "tell which they are, so they are counted in full; set shield_advanced_covered to 1 on the "
+    "WAF card whose web ACLs protect them."
 )
 
 KEPT_ACTIONS = frozenset(

@@ -237,7 +237,8 @@ class TestBadInput:
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
-    """A migrated SQLite database (the migration seeds the first book) for manage.py runs."""
+    """A migrated SQLite database for manage.py runs: the migrations seed both books, and the
+    2026-12 one is current (it prices KMS in us-west-2 and WAF in eu-west-1 too)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('ci') / 'costcalc.sqlite3'}"
     result = manage("migrate", "--noinput", database=url)
     assert result.returncode == 0, result.stderr
@@ -256,6 +257,7 @@ def manage(*args: str, database: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         env=environment,
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         timeout=120,
     )
@@ -266,7 +268,7 @@ class TestExitStatus:
         result = manage("estimate_terraform", PLAN, database=database)
 
         assert result.returncode == 0, result.stderr
-        assert re.search(r"\nMonthly total +\$3,668\.60\n", result.stdout)
+        assert re.search(r"\nMonthly total +\$3,698\.60\n", result.stdout)
         assert result.stderr == ""
 
     def test_0_within_the_budget(self, database):
@@ -275,7 +277,7 @@ class TestExitStatus:
         )
 
         assert result.returncode == 0, result.stderr
-        assert result.stderr == "Monthly total $3,882.69 is within the budget of $4,000.00\n"
+        assert result.stderr == "Monthly total $3,982.69 is within the budget of $4,000.00\n"
 
     def test_1_over_the_budget(self, database):
         result = manage(
@@ -283,8 +285,8 @@ class TestExitStatus:
         )
 
         assert result.returncode == 1
-        assert re.search(r"\nMonthly total +\$3,882\.69\n", result.stdout)
-        assert result.stderr == "Monthly total $3,882.69 exceeds the budget of $500.00\n"
+        assert re.search(r"\nMonthly total +\$3,982\.69\n", result.stdout)
+        assert result.stderr == "Monthly total $3,982.69 exceeds the budget of $500.00\n"
 
     def test_2_when_the_plan_cannot_be_read(self, database):
         result = manage("estimate_terraform", str(DATA / "version-2.plan.json"), database=database)

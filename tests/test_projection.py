@@ -153,19 +153,29 @@ def test_a_zero_quantity_commits_nothing():
 
 
 def test_a_grown_quantity_above_its_bound_is_priced_and_named():
-    # The subscription is 0 or 1; at 2.5% a month, 1 grows to 2 in month 30 (1.025^29 ≈ 2.05).
+    # At most 10,000 standard parameters; 9,000 at 10% a month are 10,890 in month 3.
+    parameters = Item("ssm_parameter_store", usage={"standard_parameters": D(9_000)})
+
+    result = project(CATALOG, [parameters], True, Projection(12, D(10)))
+
+    (over,) = result.over_limits
+    assert (over.usage_key, over.month, over.quantity, over.max_value) == (
+        "standard_parameters",
+        3,
+        D(10_890),
+        D(10_000),
+    )
+
+
+def test_a_switch_does_not_grow():
+    # A Shield Advanced subscription is 0 or 1: growth makes it neither 2 nor 0.5.
     shield = Item("shield", usage={"advanced_subscriptions": D(1)})
 
     result = project(CATALOG, [shield], True, Projection(36, D("2.5")))
 
-    (over,) = result.over_limits
-    assert (over.usage_key, over.month, over.quantity, over.max_value) == (
-        "advanced_subscriptions",
-        30,
-        D(2),
-        D(1),
-    )
-    assert pricing.amount_text(result.months[29].monthly) == "6000.00"
+    assert result.over_limits == ()
+    assert {month.monthly for month in result.months} == {D(3000)}
+    assert result.total == D(108_000)
 
 
 def test_growth_past_what_the_engine_takes_is_an_error_naming_the_month():

@@ -352,8 +352,9 @@ BASELINE_NOTES = [
     "it advanced above 4 KB or with policies).",
 ]
 SHIELD_AND_WAF = (
-    "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee; "
-    "costcalc counts them in full."
+    "Web ACLs protected by Shield Advanced pay no web ACL, rule or request fee: the plan cannot "
+    "tell which they are, so they are counted in full; set shield_advanced_covered to 1 on the "
+    "WAF card whose web ACLs protect them."
 )
 
 

@@ -71,11 +71,16 @@ class TestProjectionFields:
         assert '<strong class="committed-total">$36,000.00</strong>' in commitment.group(1)
 
     def test_an_input_that_grows_past_its_limit_is_named(self, client, price_book):
-        data = form_data(SHIELD, projection_months="36", projection_growth_percent="2.5")
+        parameters = {"service": "ssm_parameter_store", "usage": {"standard_parameters": "9000"}}
+        data = form_data(parameters, projection_months="12", projection_growth_percent="10")
 
         html = client.post(PREVIEW, data, headers=HTMX).content.decode()
 
-        assert "From month 30, AWS Shield: shield advanced subscription grows to 2" in html
+        expected = (
+            "From month 3, AWS Systems Manager Parameter Store: standard parameters grows to "
+            "10,890, above its limit of 10,000."
+        )
+        assert expected in html
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),

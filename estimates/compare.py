@@ -30,7 +30,8 @@ LineKey = tuple[str, str, str, str]
 def line_key(item_quote: ItemQuote, line: Line) -> LineKey:
     """What makes a line of one estimate the same line in another: the one place to change it."""
     item = item_quote.item
-    return (item.service, item.region, item.group, line.usage_key)
+    # The line's own Region: a card in several Regions has a line per Region.
+    return (item.service, line.region or item.region, item.group, line.usage_key)
 
 
 @dataclass(frozen=True)

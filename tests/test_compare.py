@@ -205,3 +205,15 @@ def test_price_and_usage_effects_add_up_to_the_change(a_items, b_items):
     )
     for line in comparison.lines:
         assert line.price_effect + line.usage_effect == line.delta
+
+
+def test_a_card_in_two_regions_is_matched_region_by_region(second_catalog):
+    both = pricing.Item("kms", usage={"keys": D(2)}, regions=("us-east-1", "eu-west-1"))
+    one = pricing.Item("kms", usage={"keys": D(2)}, regions=("us-east-1",))
+
+    result = compare_quotes(
+        pricing.quote(second_catalog, [both]), pricing.quote(second_catalog, [one])
+    )
+
+    (removed,) = result.lines
+    assert (removed.region, removed.status, removed.delta) == ("eu-west-1", "removed", D(-2))

@@ -268,6 +268,10 @@ def project(
     months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]
     over_limits: dict[tuple[int, str], OverLimit] = {}
     for month in range(2, projection.months + 1):
+        if projection.monthly_growth_percent == 0:
+            # Usage that does not grow prices as month 1 did, less the upfront fees.
+            months.append(ProjectedMonth(month, first.monthly_total, ZERO))
+            continue
         grown = grown_items(catalog, items, projection.monthly_growth_percent, month)
         _note_over_limits(catalog, grown, month, over_limits)
         priced = pricing.price_items(catalog, grown, free_tier)

@@ -202,7 +202,15 @@ class Catalog:
     waivers: tuple[Waiver, ...] = ()
 
     def service_regions(self, code: str) -> tuple[str, ...]:
-        return self.services[code].regions(self.regions)
+        """The Regions the book offers a service in; worked out once per catalog and service."""
+        found = self._service_regions.get(code)
+        if found is None:
+            found = self._service_regions[code] = self.services[code].regions(self.regions)
+        return found
+
+    @cached_property
+    def _service_regions(self) -> dict[str, tuple[str, ...]]:
+        return {}  # filled by service_regions: a catalog lives as long as its process
 
 
 def exact_sum(amounts: Iterable[Decimal]) -> Decimal:

@@ -18,7 +18,15 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from .models import PriceBook, PublishedPriceBookError, Rate, RateTier, Service, UsageInput
+from .models import (
+    PriceBook,
+    PublishedPriceBookError,
+    Rate,
+    RateTier,
+    Service,
+    UsageInput,
+    Waiver,
+)
 
 
 def book_of(obj: object) -> PriceBook | None:
@@ -234,11 +242,25 @@ class RateInline(FrozenInline, admin.TabularInline):
         "unit",
         "free_units",
         "commitment_months",
+        "pooling",
         "grade",
         "aws_usage_type",
         "position",
     )
     show_change_link = True
+
+
+class WaiverInline(FrozenInline, admin.TabularInline):
+    model = Waiver
+    fields = (
+        "flag",
+        "rate_codes",
+        "requires_service",
+        "requires_key",
+        "reason",
+        "source",
+        "position",
+    )
 
 
 @admin.register(Service)
@@ -247,7 +269,7 @@ class ServiceAdmin(GuardedAdmin):
     list_filter = ("price_book",)
     list_select_related = ("price_book",)
     search_fields = ("code", "name")
-    inlines = (UsageInputInline, RateInline)
+    inlines = (UsageInputInline, RateInline, WaiverInline)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "price_book":

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 
-from estimates.admin import UsageInputInline
+from estimates.admin import UsageInputInline, WaiverInline
 from estimates.models import (
     PriceBook,
     PublishedPriceBookError,
@@ -15,6 +15,7 @@ from estimates.models import (
     RateTier,
     Service,
     UsageInput,
+    Waiver,
 )
 
 BOOKS = "/admin/estimates/pricebook/"
@@ -288,6 +289,15 @@ class TestDraftsAreEditable:
         editable = {field.name for field in UsageInput._meta.fields} - {"id", "service"}
 
         assert set(UsageInputInline.fields) == editable
+
+    def test_a_drafts_service_page_edits_its_waivers(self, admin_client, draft):
+        editable = {field.name for field in Waiver._meta.fields} - {"id", "service"}
+        waf = draft.services.get(code="waf")
+
+        html = admin_client.get(f"/admin/estimates/service/{waf.pk}/change/").content.decode()
+
+        assert set(WaiverInline.fields) == editable
+        assert 'name="waivers-TOTAL_FORMS"' in html
 
     def test_a_draft_book_can_be_renamed(self, admin_client, draft):
         data = form_data(admin_client.get(change_url(draft)))

@@ -889,12 +889,15 @@ def check_accounts(accounts: object) -> str | None:
     """The message for an account count that is not a whole number from 1 to MAX_ACCOUNTS."""
     if isinstance(accounts, bool) or not isinstance(accounts, int | Decimal):
         return "Enter a whole number of accounts."
-    if accounts != int(accounts):
+    if isinstance(accounts, Decimal) and not accounts.is_finite():
         return "Enter a whole number of accounts."
+    # The bounds before the whole-number check: int() of 1e999999999 would take minutes.
     if accounts < 1:
         return "Enter at least 1 account."
     if accounts > MAX_ACCOUNTS:
         return f"Enter at most {MAX_ACCOUNTS:,} accounts."
+    if accounts != int(accounts):
+        return "Enter a whole number of accounts."
     return None
 
 

@@ -285,6 +285,9 @@ class TestChecks:
             (D("1.5"), "Enter a whole number of accounts."),
             (True, "Enter a whole number of accounts."),
             ("3", "Enter a whole number of accounts."),
+            (D("1e999999999"), "Enter at most 100,000 accounts."),
+            (D("-1e999999999"), "Enter at least 1 account."),
+            (D("NaN"), "Enter a whole number of accounts."),
         ],
     )
     def test_accounts_from_1_to_100000_whole(self, accounts, message):

@@ -1,16 +1,17 @@
 """The API's OpenAPI 3.1 document, written by hand, and the reference page built from it.
 
-Why by hand rather than a framework (django-ninja, DRF and drf-spectacular): the API is five
-endpoints whose JSON shapes already live in one module (api_json.py), where money is a string
-with two decimals and every number is read as an exact Decimal. A schema generator would want
-the shapes declared again as its own classes, and its default for a decimal is a JSON number,
-which a client reads as a float. Here the document states the shapes as they are written
-(`Money` is a string with the pattern ^-?[0-9]+\\.[0-9]{2}$), and the tests keep it honest:
-the document is checked against the OpenAPI 3.1 schema, and every JSON answer the test suite
-receives from /api/v1/ is validated against the response it documents.
-
-Fields marked "(being added)" are optional while the quote body and lines grow in parallel work
-on the main branch; responses allow properties the document does not list yet.
+Why by hand rather than a framework (django-ninja, DRF and drf-spectacular): the API is seven
+endpoints (the catalog, a quote, saving an estimate, reading one, comparing two, a Terraform
+import, and this document) whose JSON shapes already live in one module (api_json.py), where
+money is a string with two decimals and every number is read as an exact Decimal. A schema
+generator would want the shapes declared again as its own classes, and its default for a decimal
+is a JSON number, which a client reads as a float. Here the document states the shapes as they
+are written (`Money` is a string with the pattern ^-?[0-9]+\\.[0-9]{2}$), and the tests keep it
+honest: the document is checked against the OpenAPI 3.1 schema, its examples against their
+schemas and against the live API, and every JSON answer the test suite receives from /api/v1/ is
+validated against the response it documents. An answer's objects list every property they have
+(additionalProperties is false), so a field added to api_json.py fails the tests until it is
+described here.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import functools
 import json
 from dataclasses import dataclass, field
 
-from . import pricing, terraform
+from . import compare, pricing, projection, terraform
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 UNIT_PRICE_PATTERN = r"^[0-9]+\.[0-9]{2,}$"
+# A line's share of its pool's cost, 0 to 1, shown to api_json.SHARE_SHOWN (6 decimals).
+SHARE_PATTERN = r"^(0(\.[0-9]{1,6})?|1)$"
+GROWTH_PATTERN = rf"^-?[0-9]+(\.[0-9]{{1,{projection.GROWTH_PLACES}}})?$"
 SCHEMAS = "#/components/schemas/"
 
 
@@ -48,21 +52,34 @@ def array(items: dict, description: str = "", **extra) -> dict:
     return {**schema, "description": description, **extra} if description else {**schema, **extra}
 
 
-def being_added(description: str) -> str:
-    return f"(being added) {description}"
+def nullable(schema: dict, description: str) -> dict:
+    """A schema or null, e.g. a percentage that has no value when A is zero."""
+    return {"oneOf": [schema, {"type": "null"}], "description": description}
 
 
 # ---------------------------------------------------------------------------------------------
 # Shapes
 
+
+def answer_shape(properties: dict, description: str = "", optional: tuple[str, ...] = ()) -> dict:
+    """An object the API writes: every property but the optional ones always there, no other."""
+    required = tuple(name for name in properties if name not in optional)
+    extra = {"description": description} if description else {}
+    return obj(properties, required, additionalProperties=False, **extra)
+
+
 QUOTE_ITEM_BODY = obj(
     {
         "service": text('A service code from /api/v1/services, e.g. "kms".', minLength=1),
-        "region": text("The card's Region (default us-east-1). Give region or regions."),
+        "region": text(
+            f"The card's Region ({pricing.DEFAULT_REGION} when neither region nor regions is "
+            "given). Give region or regions, not both."
+        ),
         "regions": array(
             {"type": "string"},
-            "Every Region the card's usage runs in, each once. Give region or regions.",
+            "Every Region the card's usage runs in, each once. Give region or regions, not both.",
             minItems=1,
+            uniqueItems=True,
         ),
         "accounts": {
             "type": "integer",
@@ -74,7 +91,9 @@ QUOTE_ITEM_BODY = obj(
         "group": {
             "type": ["string", "null"],
             "maxLength": 100,
-            "description": "A label that groups cards: prod, staging, a team, a module.",
+            "description": (
+                'A label that groups cards: prod, staging, a team, a module (null is "").'
+            ),
         },
         "usage": {
             "type": "object",
@@ -84,7 +103,43 @@ QUOTE_ITEM_BODY = obj(
     },
     ("service",),
     additionalProperties=False,
-    description="One card: a service's usage per account and per Region.",
+    # Given both, the body is a 400 on field regions.
+    **{"not": {"required": ["region", "regions"]}},
+    description=(
+        "One card: a service's usage per account and per Region. An unknown field is an error."
+    ),
+)
+
+PROJECTION_BODY = obj(
+    {
+        "months": {
+            "enum": [*projection.MONTH_CHOICES, *map(str, projection.MONTH_CHOICES), None],
+            "default": projection.DEFAULT_MONTHS,
+            "description": (
+                'How many months to project: 12, 24 or 36 (a string such as "36" is read the '
+                "same; null or absent is 12)."
+            ),
+        },
+        "monthly_growth_percent": {
+            "type": ["number", "string", "null"],
+            "minimum": int(projection.MIN_GROWTH),
+            "maximum": int(projection.MAX_GROWTH),
+            "default": 0,
+            "description": (
+                "How much every usage quantity grows a month, in percent, compounding: a number "
+                '(read as an exact decimal) or a string such as "2.5", "-1" or "2.5%"; from '
+                f"−100 to 1,000 with at most {projection.GROWTH_PLACES} decimal places. Null or "
+                "absent is 0."
+            ),
+            "examples": ["2.5", -1],
+        },
+    },
+    description=(
+        "How the estimate grows over the months. Other properties are ignored. Months or a "
+        "growth the API cannot use is a 400 on field projection.months or "
+        "projection.monthly_growth_percent, as is a growth that would take a quantity past "
+        "what the engine takes."
+    ),
 )
 
 QUOTE_BODY_PROPERTIES = {
@@ -93,13 +148,39 @@ QUOTE_BODY_PROPERTIES = {
         "default": True,
         "description": "Apply free allowances that never expire. Trials are never applied.",
     },
-    "items": array(ref("QuoteItemBody"), f"At most {pricing.MAX_ITEMS} cards.", maxItems=200),
-    "price_book": {"description": being_added("Which price book to quote with.")},
-    "projection": {"description": being_added("How the estimate grows over the months.")},
+    "items": array(
+        ref("QuoteItemBody"),
+        f"At most {pricing.MAX_ITEMS} cards.",
+        maxItems=pricing.MAX_ITEMS,
+        default=[],
+    ),
+    "price_book": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "description": (
+            "The id of a published price book to price with instead of the current one (null "
+            "or absent: the current book). A draft or unknown id is a 400 on field price_book."
+        ),
+    },
+    "projection": {
+        "oneOf": [ref("ProjectionBody"), {"type": "null"}],
+        "description": (
+            "Project the estimate over 12, 24 or 36 months; the answer then has a projection. "
+            "Null or absent: none asked for."
+        ),
+    },
 }
 SAVE_FIELDS = {
-    "name": text("The estimate's name, 1 to 200 characters.", maxLength=200),
-    "description": text("An optional description, at most 2,000 characters.", maxLength=2000),
+    "name": text(
+        "The estimate's name, 1 to 200 characters (surrounding spaces are removed).",
+        minLength=1,
+        maxLength=200,
+    ),
+    "description": {
+        "type": ["string", "null"],
+        "maxLength": 2000,
+        "description": 'An optional description, at most 2,000 characters (null is "").',
+    },
     "copied_from": {
         "type": ["string", "null"],
         "format": "uuid",
@@ -107,7 +188,7 @@ SAVE_FIELDS = {
     },
 }
 
-LINE = obj(
+LINE = answer_shape(
     {
         "usage_key": text("The usage key (or rate code) this line prices."),
         "label": text("What the line is, for people."),
@@ -126,52 +207,53 @@ LINE = obj(
             "enum": ["A", "B", "C", "D", "E"],
             "description": "How sure the price is: A an AWS page … E not verified.",
         },
-        "region": text(being_added("The Region this line is priced in.")),
+        "region": text("The Region this line is priced in: one of the card's regions."),
         "pooled_quantity": ref(
-            "Quantity", being_added("The quantity tiers and free allowance were applied to.")
+            "Quantity",
+            "The quantity the tiers and free allowance were applied to: the quantities of every "
+            "card pooled at this rate's pooling level, summed (one account's for account_region).",
         ),
-        "share": ref("Quantity", being_added("This card's share of the pooled cost, 0 to 1.")),
+        "share": text(
+            "This card's part of the pooled quantity, and so of the pool's cost: from 0 to 1, to "
+            "6 decimal places; 1 when the card is priced alone, 0 when the fee is waived.",
+            pattern=SHARE_PATTERN,
+            examples=["1", "0.5"],
+        ),
         "pooling": {
             "enum": list(pricing.POOLING_LEVELS),
-            "description": being_added("The level at which AWS counts usage for this rate."),
+            "description": "Where AWS counts usage for this rate's tiers and free allowance: "
+            + "; ".join(f"{level}, {words}" for level, words in pricing.POOLING_LEVELS.items())
+            + ".",
         },
         "pooling_verified": {
             "type": "boolean",
-            "description": being_added("Whether the pooling level has a source."),
+            "description": "Whether AWS's word for the pooling level was found (it has a source).",
         },
-        "waived": text(being_added('Why the fee is $0 under another service, or "".')),
+        "waived": text(
+            'Why the fee is $0 because another service covers it, or "" when it is not waived.'
+        ),
     },
-    (
-        "usage_key",
-        "label",
-        "quantity",
-        "unit",
-        "free_quantity",
-        "billable_quantity",
-        "unit_price",
-        "per_units",
-        "billing",
-        "monthly",
-        "upfront",
-        "formula",
-        "source",
-        "grade",
-    ),
-    description="One cost line of a card, with the working.",
+    "One cost line of a card, with the working.",
 )
 
 QUOTE_ITEM_PROPERTIES = {
     "service": text("The service code."),
     "service_name": text("The service's name."),
-    "region": text("The card's (first) Region."),
-    "regions": array({"type": "string"}, being_added("Every Region of the card.")),
-    "accounts": {"type": "integer", "minimum": 1, "description": being_added("Accounts.")},
+    "region": text("The card's first Region (its only one, usually)."),
+    "regions": array({"type": "string"}, "Every Region of the card, in order.", minItems=1),
+    "accounts": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": pricing.MAX_ACCOUNTS,
+        "description": "How many accounts the card's usage runs in, in each Region.",
+    },
     "group": text("The card's group, or an empty string."),
     "monthly": ref("Money", "The card's cost a month."),
     "upfront": ref("Money", "The card's one-off cost."),
-    "lines": array(ref("Line"), "The card's cost lines; none when its usage is all zero."),
+    "lines": array(
+        ref("Line"), "The card's cost lines, Region by Region; none when its usage is all zero."
+    ),
 }
-QUOTE_ITEM_REQUIRED = ("service", "service_name", "region", "group", "monthly", "upfront", "lines")
 
 QUOTE_PROPERTIES = {
     "currency": {"const": pricing.CURRENCY, "description": "Every amount is in this currency."},
@@ -182,15 +264,6 @@ QUOTE_PROPERTIES = {
     "first_12_months_total": ref("Money", "upfront_total + 12 × monthly_total."),
     "items": array(ref("QuoteItem"), "The cards, in the order they were sent."),
 }
-QUOTE_REQUIRED = (
-    "currency",
-    "price_book",
-    "free_tier",
-    "monthly_total",
-    "upfront_total",
-    "first_12_months_total",
-    "items",
-)
 
 SCHEMA_COMPONENTS = {
     "Money": text(
@@ -218,20 +291,21 @@ SCHEMA_COMPONENTS = {
         ),
         "examples": [2000000, "0.5"],
     },
-    "PriceBook": obj(
+    "PriceBook": answer_shape(
         {
-            "id": {"type": "integer", "description": "The book's number."},
+            "id": {
+                "type": "integer",
+                "description": "The book's number, as a body's price_book names it.",
+            },
             "name": text("The book's name."),
             "effective_date": text("The date its prices are from.", format="date"),
         },
-        ("id", "name", "effective_date"),
-        description="A published price book.",
+        "A published price book.",
     ),
-    "Region": obj(
+    "Region": answer_shape(
         {"code": text("e.g. us-east-1"), "name": text("e.g. US East (N. Virginia)")},
-        ("code", "name"),
     ),
-    "UsageInput": obj(
+    "UsageInput": answer_shape(
         {
             "key": text("The usage key, as the quote body's usage names it."),
             "label": text("What to enter."),
@@ -241,10 +315,9 @@ SCHEMA_COMPONENTS = {
             "max": ref("Quantity", "The largest value allowed."),
             "step": {"enum": ["1", "any"], "description": '"1" for whole numbers.'},
         },
-        ("key", "label", "unit", "help", "min", "max", "step"),
-        description="One usage input of a service.",
+        "One usage input of a service.",
     ),
-    "Service": obj(
+    "Service": answer_shape(
         {
             "code": text("The service code, e.g. kms."),
             "name": text("The service's name."),
@@ -254,19 +327,18 @@ SCHEMA_COMPONENTS = {
             "regions": array({"type": "string"}, "The Regions the book prices it in."),
             "inputs": array(ref("UsageInput"), "Its usage inputs, in the editor's order."),
         },
-        ("code", "name", "summary", "guidance", "free_tier_note", "regions", "inputs"),
     ),
-    "Catalog": obj(
+    "Catalog": answer_shape(
         {
             "currency": {"const": pricing.CURRENCY},
             "price_book": ref("PriceBook", "The current price book."),
             "regions": array(ref("Region"), "Every Region the book has prices for."),
             "services": array(ref("Service"), "Every service the book prices."),
         },
-        ("currency", "price_book", "regions", "services"),
-        description="What the current price book prices.",
+        "What the current price book prices.",
     ),
     "QuoteItemBody": QUOTE_ITEM_BODY,
+    "ProjectionBody": PROJECTION_BODY,
     "QuoteBody": obj(
         {
             **QUOTE_BODY_PROPERTIES,
@@ -285,9 +357,16 @@ SCHEMA_COMPONENTS = {
         description="An estimate to save: a quote body with a name.",
     ),
     "Line": LINE,
-    "QuoteItem": obj(QUOTE_ITEM_PROPERTIES, QUOTE_ITEM_REQUIRED, description="A priced card."),
-    "Quote": obj(QUOTE_PROPERTIES, QUOTE_REQUIRED, description="An estimate, priced."),
-    "SavedItem": obj(
+    "QuoteItem": answer_shape(QUOTE_ITEM_PROPERTIES, "A priced card."),
+    "Quote": answer_shape(
+        {
+            **QUOTE_PROPERTIES,
+            "projection": ref("Projection", "Only when the body asked for one."),
+        },
+        "An estimate, priced.",
+        optional=("projection",),
+    ),
+    "SavedItem": answer_shape(
         {
             **QUOTE_ITEM_PROPERTIES,
             "usage": {
@@ -296,10 +375,9 @@ SCHEMA_COMPONENTS = {
                 "description": "The card's usage as it was saved.",
             },
         },
-        (*QUOTE_ITEM_REQUIRED, "usage"),
-        description="A priced card of a saved estimate, with the usage it was saved with.",
+        "A priced card of a saved estimate, with the usage it was saved with.",
     ),
-    "Estimate": obj(
+    "Estimate": answer_shape(
         {
             "id": text("The estimate's id.", format="uuid"),
             "name": text("Its name."),
@@ -313,19 +391,184 @@ SCHEMA_COMPONENTS = {
             **QUOTE_PROPERTIES,
             "price_book": ref("PriceBook", "The book it was saved with; its figures never move."),
             "items": array(ref("SavedItem"), "Its cards, in the order they were saved."),
+            "projection": ref(
+                "Projection",
+                "Its saved projection, always there: 12 months with no growth unless it was saved "
+                "with another.",
+            ),
         },
-        ("id", "name", "description", "created_at", "copied_from", *QUOTE_REQUIRED),
-        description="A saved estimate, priced with the book it was saved with.",
+        "A saved estimate, priced with the book it was saved with.",
     ),
-    "Saved": obj(
+    "Saved": answer_shape(
         {
             "id": text("The new estimate's id.", format="uuid"),
             "url": text("Its page, which never changes.", format="uri"),
             "csv_url": text("Its CSV download.", format="uri"),
             "json_url": text("Its JSON, at GET /api/v1/estimates/{id}.", format="uri"),
+            "projection": ref("Projection", "Only when the body asked for one."),
         },
-        ("id", "url", "csv_url", "json_url"),
-        additionalProperties=False,
+        "The saved estimate's links, which never change.",
+        optional=("projection",),
+    ),
+    "Projection": answer_shape(
+        {
+            "months": {"enum": list(projection.MONTH_CHOICES), "description": "How far it looks."},
+            "monthly_growth_percent": text(
+                "The monthly growth in percent, as an exact decimal string (e.g. 2.5 or -1).",
+                pattern=GROWTH_PATTERN,
+            ),
+            "monthly_totals": array(
+                ref("Money"),
+                "Each month's total, month 1 first (its one-off costs included): months of them.",
+                minItems=min(projection.MONTH_CHOICES),
+                maxItems=max(projection.MONTH_CHOICES),
+            ),
+            "total": ref("Money", "Every month's total, summed exactly, then rounded."),
+            "commitments": array(
+                ref("Commitment"), "The lines that bind for a term from month 1, if any."
+            ),
+            "over_limits": array(
+                ref("OverLimit"),
+                "The inputs whose grown quantity passes their own bound, each once, if any.",
+            ),
+        },
+        "The estimate month by month: month m prices each usage quantity × (1 + growth)^(m−1) "
+        "through the engine, so free allowances and tiers apply to each month's own usage. "
+        "Inputs that take whole units are rounded down each month; switches (0 or 1) do not "
+        "grow; one-off costs count in month 1.",
+    ),
+    "Commitment": answer_shape(
+        {
+            "service": text("The service code."),
+            "service_name": text("The service's name."),
+            "region": text("The card's first Region."),
+            "group": text("The card's group, or an empty string."),
+            "usage_key": text("The line's usage key."),
+            "label": text("What the line is."),
+            "months": {"type": "integer", "minimum": 1, "description": "The term, in months."},
+            "first_month": {"type": "integer", "minimum": 1, "description": "It binds from."},
+            "last_month": {"type": "integer", "minimum": 1, "description": "It binds until."},
+            "monthly": ref("Money", "The line's fee in month 1."),
+            "committed_total": ref("Money", "months × monthly: what the term commits."),
+        },
+        "A line that binds for a term (Shield Advanced's one year) once its quantity is above "
+        "zero, whatever the growth does to the usage.",
+    ),
+    "OverLimit": answer_shape(
+        {
+            "service": text("The service code."),
+            "region": text("The card's first Region."),
+            "group": text("The card's group, or an empty string."),
+            "usage_key": text("The input's usage key."),
+            "label": text("What the input is."),
+            "max": ref("Quantity", "The input's own bound."),
+            "month": {
+                "type": "integer",
+                "minimum": 2,
+                "description": "The first month its grown quantity passes max.",
+            },
+            "quantity": ref("Quantity", "Its grown quantity in that month, priced as it is."),
+        },
+        "An input whose grown quantity passes its own bound: priced as grown, never clamped.",
+    ),
+    "ComparedEstimate": answer_shape(
+        {
+            "id": text("The estimate's id.", format="uuid"),
+            "name": text("Its name."),
+            "price_book": ref("PriceBook", "The book it was saved with."),
+            "free_tier": {"type": "boolean", "description": "Whether free allowances apply."},
+            "monthly_total": ref("Money", "Its estimate a month."),
+            "upfront_total": ref("Money", "Its one-off costs."),
+            "first_12_months_total": ref("Money", "upfront_total + 12 × monthly_total."),
+        },
+        "One side of a comparison, priced with its own book.",
+    ),
+    "Effects": answer_shape(
+        {
+            "monthly": ref("Money", "The part of the monthly change."),
+            "upfront": ref("Money", "The part of the one-off change."),
+            "first_12_months": ref("Money", "upfront + 12 × monthly."),
+        },
+        "One cause's part of a change between two estimates.",
+    ),
+    "ComparedLine": answer_shape(
+        {
+            "service": text("The service code."),
+            "service_name": text("The service's name."),
+            "region": text("The card's first Region."),
+            "group": text("The card's group, or an empty string."),
+            "usage_key": text("The line's usage key."),
+            "label": text("What the line is."),
+            "status": {
+                "enum": [compare.ADDED, compare.REMOVED, compare.CHANGED],
+                "description": "added: only B has it; removed: only A has it; changed: both.",
+            },
+            "a_monthly": ref("Money", "A's cost a month (0.00 when A has no such line)."),
+            "b_monthly": ref("Money", "B's cost a month (0.00 when B has no such line)."),
+            "delta": ref("Money", "b_monthly − a_monthly."),
+            "percent": nullable(
+                text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN),
+                "delta in percent of a_monthly; null when a_monthly is zero.",
+            ),
+            "a_upfront": ref("Money", "A's one-off cost."),
+            "b_upfront": ref("Money", "B's one-off cost."),
+            "upfront_delta": ref("Money", "b_upfront − a_upfront."),
+            "price_effect": nullable(
+                ref("Money"),
+                "The monthly change due to B's book pricing A's usage differently; null unless "
+                "the books differ and A's usage could be priced with B's book.",
+            ),
+            "usage_effect": nullable(
+                ref("Money"),
+                "The monthly change due to B's usage, at B's prices; null as price_effect is.",
+            ),
+        },
+        "A line that differs between A and B. Lines are matched by service, Region, group and "
+        "usage key; lines of one estimate with the same key are summed first.",
+    ),
+    "Comparison": answer_shape(
+        {
+            "currency": {"const": pricing.CURRENCY, "description": "Every amount is in this."},
+            "a": ref("ComparedEstimate", "Estimate A, the one compared from."),
+            "b": ref("ComparedEstimate", "Estimate B, the one compared to."),
+            "monthly_delta": ref("Money", "B's monthly_total − A's."),
+            "upfront_delta": ref("Money", "B's upfront_total − A's."),
+            "first_12_months_delta": ref("Money", "B's first_12_months_total − A's."),
+            "monthly_percent": nullable(
+                text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN),
+                "monthly_delta in percent of A's monthly_total; null when that is zero.",
+            ),
+            "same_price_book": {
+                "type": "boolean",
+                "description": "Whether A and B were saved with the same price book.",
+            },
+            "price_effect": nullable(
+                ref("Effects"),
+                "With different books: A's usage at B's prices − A. Null with the same book, "
+                "or when A's usage cannot be priced with B's book (see split_errors).",
+            ),
+            "usage_effect": nullable(
+                ref("Effects"),
+                "With different books: B − A's usage at B's prices; with price_effect it adds "
+                "up to the change. Null as price_effect is.",
+            ),
+            "split_errors": array(
+                ref("Error"),
+                "Why A's usage cannot be priced with B's book (item is A's card), or none.",
+            ),
+            "lines": array(
+                ref("ComparedLine"),
+                "Every line that differs, the biggest monthly change first, then the biggest "
+                "one-off change.",
+            ),
+            "unchanged_lines": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many lines are the same in both, left out of lines.",
+            },
+        },
+        "Estimate A against estimate B: both totals, the changes (B − A, exact before "
+        "rounding), and every line that differs.",
     ),
     "Error": obj(
         {
@@ -334,7 +577,10 @@ SCHEMA_COMPONENTS = {
                 "minimum": 0,
                 "description": "The index of the item at fault in items, or null.",
             },
-            "field": text("The field at fault: a body field, an item field or a usage key."),
+            "field": text(
+                "The field at fault: a body field (projection.months for one inside an object), "
+                "an item field or a usage key."
+            ),
             "message": text("What is wrong, in words a person can act on."),
         },
         ("item", "field", "message"),
@@ -457,7 +703,8 @@ SCHEMA_COMPONENTS = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Examples (the tests validate each against its schema, and the quote's against the live API)
+# Examples (the tests validate each against its schema, and those of the quote, the save, the
+# saved estimate, the comparison and the import against the live API with the current book)
 
 QUOTE_REQUEST = {
     "free_tier": True,
@@ -471,31 +718,30 @@ QUOTE_REQUEST = {
 }
 
 
-def _line(usage_key: str, label: str, unit: str, **figures: str) -> dict:
+def _line(usage_key: str, label: str, unit: str, **figures: object) -> dict:
     return {
         "usage_key": usage_key,
         "label": label,
         "unit": unit,
         "billing": "monthly",
         "upfront": "0.00",
-        "source": "AWS KMS pricing page",
-        "grade": "A",
         "region": "us-east-1",
-        "pooling": "account_region",
-        "pooling_verified": False,
+        "pooling_verified": True,
         "waived": "",
         "share": "1",
         **figures,
     }
 
 
+PRICE_BOOK = {"id": 2, "name": "AWS list prices, 2026-12", "effective_date": "2026-12-01"}
+KMS_KEYS_SOURCE = "$1.00 per key-month: AWS KMS pricing page, aws.amazon.com/kms/pricing/ (A)."
+KMS_REQUESTS_SOURCE = (
+    "$0.03 per 10,000; the first 20,000 a month free, 'calculated across all regions': "
+    "AWS KMS pricing page, aws.amazon.com/kms/pricing/ (A)."
+)
 QUOTE_RESPONSE = {
     "currency": "USD",
-    "price_book": {
-        "id": 1,
-        "name": "AWS list prices, US East (N. Virginia), 2026-11",
-        "effective_date": "2026-11-01",
-    },
+    "price_book": PRICE_BOOK,
     "free_tier": True,
     "monthly_total": "15.94",
     "upfront_total": "0.00",
@@ -522,7 +768,10 @@ QUOTE_RESPONSE = {
                     per_units="1",
                     monthly="10.00",
                     formula="10 × $1.00 = $10.00",
+                    source=KMS_KEYS_SOURCE,
+                    grade="A",
                     pooled_quantity="10",
+                    pooling="organization_region",
                 ),
                 _line(
                     "symmetric_requests",
@@ -535,24 +784,55 @@ QUOTE_RESPONSE = {
                     per_units="10000",
                     monthly="5.94",
                     formula="(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94",
+                    source=KMS_REQUESTS_SOURCE,
+                    grade="A",
                     pooled_quantity="2000000",
+                    pooling="organization",
                 ),
             ],
         }
     ],
 }
-SAVE_REQUEST = {**QUOTE_REQUEST, "name": "Team A keys", "description": "Production KMS"}
-SAVED_RESPONSE = {
-    "id": "5b0e3c9e-7d1a-4f6e-9a43-2f1c8d7b6a50",
-    "url": "https://costcalc.example.com/e/5b0e3c9e-7d1a-4f6e-9a43-2f1c8d7b6a50/",
-    "csv_url": "https://costcalc.example.com/e/5b0e3c9e-7d1a-4f6e-9a43-2f1c8d7b6a50/export.csv",
-    "json_url": "https://costcalc.example.com/api/v1/estimates/5b0e3c9e-7d1a-4f6e-9a43-2f1c8d7b6a50",
-}
-ESTIMATE_RESPONSE = {
-    "id": SAVED_RESPONSE["id"],
+SAVE_REQUEST = {
+    **QUOTE_REQUEST,
     "name": "Team A keys",
     "description": "Production KMS",
-    "created_at": "2026-11-28T09:30:00+00:00",
+    "projection": {"months": 12, "monthly_growth_percent": "2.5"},
+}
+PROJECTION = {
+    "months": 12,
+    "monthly_growth_percent": "2.5",
+    "monthly_totals": [
+        "15.94",
+        "16.34",
+        "16.75",
+        "17.17",
+        "17.60",
+        "18.04",
+        "18.50",
+        "18.96",
+        "19.43",
+        "19.92",
+        "20.42",
+        "20.93",
+    ],
+    "total": "220.01",
+    "commitments": [],
+    "over_limits": [],
+}
+SAVED_ID = "5b0e3c9e-7d1a-4f6e-9a43-2f1c8d7b6a50"
+SAVED_RESPONSE = {
+    "id": SAVED_ID,
+    "url": f"https://costcalc.example.com/e/{SAVED_ID}/",
+    "csv_url": f"https://costcalc.example.com/e/{SAVED_ID}/export.csv",
+    "json_url": f"https://costcalc.example.com/api/v1/estimates/{SAVED_ID}",
+    "projection": PROJECTION,
+}
+ESTIMATE_RESPONSE = {
+    "id": SAVED_ID,
+    "name": "Team A keys",
+    "description": "Production KMS",
+    "created_at": "2026-12-08T09:30:00+00:00",
     "copied_from": None,
     **QUOTE_RESPONSE,
     "items": [
@@ -561,6 +841,95 @@ ESTIMATE_RESPONSE = {
             "usage": {"keys": "10", "symmetric_requests": "2000000"},
         }
     ],
+    "projection": PROJECTION,
+}
+# Estimate B of the comparison: a copy of the saved example with 15 keys and a Secrets Manager card.
+COMPARED_REQUEST = {
+    "name": "Team A keys and secrets",
+    "copied_from": SAVED_ID,
+    "items": [
+        {
+            "service": "kms",
+            "region": "us-east-1",
+            "usage": {"keys": 15, "symmetric_requests": 2000000},
+        },
+        {
+            "service": "secrets_manager",
+            "region": "us-east-1",
+            "usage": {"secrets": 20, "api_calls": 100000},
+        },
+    ],
+}
+COMPARED_ID = "a41f7d2c-3b8e-4c19-8e5a-6d0b9f2e7c13"
+
+
+def _compared_line(service: str, usage_key: str, label: str, **figures: object) -> dict:
+    names = {
+        "kms": QUOTE_RESPONSE["items"][0]["service_name"],
+        "secrets_manager": "AWS Secrets Manager",
+    }
+    return {
+        "service": service,
+        "service_name": names[service],
+        "region": "us-east-1",
+        "group": "",
+        "usage_key": usage_key,
+        "label": label,
+        "status": "added",
+        "a_monthly": "0.00",
+        "percent": None,
+        "a_upfront": "0.00",
+        "b_upfront": "0.00",
+        "upfront_delta": "0.00",
+        "price_effect": None,
+        "usage_effect": None,
+        **figures,
+    }
+
+
+COMPARISON_RESPONSE = {
+    "currency": "USD",
+    "a": {
+        "id": SAVED_ID,
+        "name": "Team A keys",
+        "price_book": PRICE_BOOK,
+        "free_tier": True,
+        "monthly_total": "15.94",
+        "upfront_total": "0.00",
+        "first_12_months_total": "191.28",
+    },
+    "b": {
+        "id": COMPARED_ID,
+        "name": "Team A keys and secrets",
+        "price_book": PRICE_BOOK,
+        "free_tier": True,
+        "monthly_total": "29.44",
+        "upfront_total": "0.00",
+        "first_12_months_total": "353.28",
+    },
+    "monthly_delta": "13.50",
+    "upfront_delta": "0.00",
+    "first_12_months_delta": "162.00",
+    "monthly_percent": "84.69",
+    "same_price_book": True,
+    "price_effect": None,
+    "usage_effect": None,
+    "split_errors": [],
+    "lines": [
+        _compared_line("secrets_manager", "secrets", "Secrets", b_monthly="8.00", delta="8.00"),
+        _compared_line(
+            "kms",
+            "keys",
+            "Customer managed keys",
+            status="changed",
+            a_monthly="10.00",
+            b_monthly="15.00",
+            delta="5.00",
+            percent="50.00",
+        ),
+        _compared_line("secrets_manager", "api_calls", "API calls", b_monthly="0.50", delta="0.50"),
+    ],
+    "unchanged_lines": 1,
 }
 IMPORT_REQUEST = {
     "plan": {
@@ -616,6 +985,14 @@ IMPORT_RESPONSE = {
     },
 }
 ERRORS_EXAMPLE = {"errors": [{"item": 0, "field": "keys", "message": "Enter 0 or more."}]}
+PROJECTION_ERRORS_EXAMPLE = {
+    "errors": [
+        {"item": None, "field": "projection.months", "message": "Choose 12, 24 or 36 months."}
+    ]
+}
+NOT_FOUND_EXAMPLE = {
+    "errors": [{"item": None, "field": "id", "message": "No estimate has this id."}]
+}
 
 # ---------------------------------------------------------------------------------------------
 # The document
@@ -683,17 +1060,25 @@ def document() -> dict:
                 "post": {
                     "operationId": "quote",
                     "summary": "Price an estimate",
-                    "description": "Prices the body with the current book. Saves nothing.",
+                    "description": (
+                        "Prices the body with the current book, or with the published book its "
+                        "price_book names, and projects it over the months when its projection "
+                        "asks. Saves nothing."
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": json_body("QuoteBody", QUOTE_REQUEST),
                     },
                     "responses": {
                         "200": answer(
-                            "The quote, with the working of every line.", "Quote", QUOTE_RESPONSE
+                            "The quote, with the working of every line (and a projection when "
+                            "the body asked for one).",
+                            "Quote",
+                            QUOTE_RESPONSE,
                         ),
                         "400": answer(
-                            "The body is not JSON, or something in it cannot be priced.",
+                            "The body is not JSON, or something in it cannot be priced: an item, "
+                            "its price_book (a draft or unknown id) or its projection.",
                             example=ERRORS_EXAMPLE,
                         ),
                         "503": NO_BOOK,
@@ -705,8 +1090,10 @@ def document() -> dict:
                     "operationId": "saveEstimate",
                     "summary": "Save an estimate",
                     "description": (
-                        "Prices the body with the current book and saves it under a link that "
-                        "never changes. Send it as application/json: the endpoint takes no CSRF "
+                        "Prices the body with the current book (or the published book its "
+                        "price_book names) and saves it, with its projection (12 months with no "
+                        "growth unless the body gives one), under a link that never changes. "
+                        "Send it as application/json: the endpoint takes no CSRF "
                         "token, and that is what keeps a cross-site form from saving. Saves are "
                         "rate-limited per client address."
                     ),
@@ -715,9 +1102,17 @@ def document() -> dict:
                         "content": json_body("SaveBody", SAVE_REQUEST),
                     },
                     "responses": {
-                        "201": answer("Saved.", "Saved", SAVED_RESPONSE, headers=LOCATION),
+                        "201": answer(
+                            "Saved: its links, and its projection when the body asked for one.",
+                            "Saved",
+                            SAVED_RESPONSE,
+                            headers=LOCATION,
+                        ),
                         "400": answer(
-                            "Something in the body cannot be saved.", example=ERRORS_EXAMPLE
+                            "Something in the body cannot be saved: an item, the name, "
+                            "copied_from, the price_book (a draft or unknown id) or the "
+                            "projection.",
+                            example=PROJECTION_ERRORS_EXAMPLE,
                         ),
                         "415": answer("The body is not sent as application/json."),
                         "429": answer("Too many saves from this address.", headers=RETRY_AFTER),
@@ -729,7 +1124,9 @@ def document() -> dict:
                 "get": {
                     "operationId": "estimate",
                     "summary": "A saved estimate",
-                    "description": "As it was saved, priced with its own price book.",
+                    "description": (
+                        "As it was saved, priced with its own price book, with its projection."
+                    ),
                     "parameters": [
                         {
                             "name": "id",
@@ -741,7 +1138,45 @@ def document() -> dict:
                     ],
                     "responses": {
                         "200": answer("The estimate.", "Estimate", ESTIMATE_RESPONSE),
-                        "404": answer("No estimate has this id (or it is not an id)."),
+                        "404": answer(
+                            "No estimate has this id (or it is not an id).",
+                            example=NOT_FOUND_EXAMPLE,
+                        ),
+                    },
+                }
+            },
+            "/api/v1/compare/{a}/{b}": {
+                "get": {
+                    "operationId": "compareEstimates",
+                    "summary": "Compare two saved estimates",
+                    "description": (
+                        "What B changes from A, line by line, each priced with its own book. "
+                        "When the books differ, A's usage priced with B's book splits each "
+                        "change into a price effect and a usage effect. The same figures are "
+                        "on the page /compare/{a}/{b}/ and in its export.csv."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "a",
+                            "in": "path",
+                            "required": True,
+                            "description": "Estimate A's id: the one compared from.",
+                            "schema": {"type": "string", "format": "uuid"},
+                        },
+                        {
+                            "name": "b",
+                            "in": "path",
+                            "required": True,
+                            "description": "Estimate B's id: the one compared to.",
+                            "schema": {"type": "string", "format": "uuid"},
+                        },
+                    ],
+                    "responses": {
+                        "200": answer("The comparison.", "Comparison", COMPARISON_RESPONSE),
+                        "404": answer(
+                            "No estimate has one of the ids (or it is not an id).",
+                            example=NOT_FOUND_EXAMPLE,
+                        ),
                     },
                 }
             },

@@ -681,7 +681,7 @@ def _price_once(pool: list[_Slot], free_tier: bool) -> None:
                 f"already counted on card {charged.item_index + 1} = {money(ZERO)}"
             )
             slot.line = _line(
-                slot, slot.per_account, ZERO, (), ZERO, line_formula, charged.per_account
+                slot, slot.per_account, ZERO, (), ZERO, line_formula, charged.per_account, ZERO
             )
 
 

@@ -179,7 +179,13 @@ def parse_projection(raw: object) -> tuple[Projection, list[FieldError]]:
             'projection must be an object, e.g. {"months": 36, "monthly_growth_percent": "2.5"}.'
         )
         return Projection(), [FieldError(None, "projection", message)]
-    errors = []
+    # An unknown field is an error, as on the body and its items: `"month": 36` must never
+    # quietly project 12 months.
+    errors = [
+        FieldError(None, f"projection.{key}", f"Unknown field '{key}'.")
+        for key in raw
+        if key not in ("months", "monthly_growth_percent")
+    ]
     months, growth = DEFAULT_MONTHS, ZERO
     try:
         months = parse_months(raw.get("months"))

@@ -414,3 +414,11 @@ def test_regions_priced_alike_pool_across_regions_whatever_their_sources_say():
     ireland = card("kms", {"symmetric_requests": 15_000}, regions=("eu-west-1",))
 
     assert pricing.quote(catalog, [virginia, ireland]).monthly_total == D("0.03")
+
+
+def test_a_fee_already_counted_on_another_card_has_no_share():
+    shield = card("shield", {"advanced_subscriptions": 1})
+
+    first, second = lines(pricing.quote(CATALOG, [shield, shield]), "advanced_subscriptions")
+
+    assert (first.share, second.share) == (1, 0)

@@ -3,6 +3,7 @@ api_json.py; estimates/openapi.py describes them."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -170,7 +171,8 @@ def _chosen_book(payload: object) -> tuple[PriceBook | None, HttpResponse | None
         return book, None if book else api_json.no_price_book_response()
     book = PriceBook.objects.published_book(chosen)
     if book is None:
-        message = f"No published price book has the id {chosen!r}."
+        shown = json.dumps(chosen, default=str)  # as the body wrote it, not as Python does
+        message = f"No published price book has the id {shown}."
         return None, api_json.error_response("price_book", message)
     return book, None
 

@@ -40,3 +40,12 @@ class TestChosenBook:
 
         assert response.status_code == 201
         assert Estimate.objects.get().price_book == price_book
+
+
+@pytest.mark.django_db
+def test_an_unknown_field_in_a_projection_is_an_error(client, price_book):
+    body = {**BODY, "projection": {"month": 36}}
+
+    error = only_error(post_quote(client, body))
+
+    assert error == {"item": None, "field": "projection.month", "message": "Unknown field 'month'."}

@@ -4,6 +4,7 @@ real answers from every endpoint validated against the document."""
 import json
 import re
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import jsonschema
@@ -12,7 +13,7 @@ from django.test import override_settings
 from django.urls import URLPattern, reverse
 from openapi_spec_validator import validate as validate_spec
 
-from estimates import api_urls, openapi
+from estimates import api_json, api_urls, openapi, projection
 from estimates.models import PriceBook
 from tests.openapi_check import check_response, component, documented_path, validator
 from tests.test_security import InlineCode, csp_directives
@@ -20,6 +21,16 @@ from tests.test_security import InlineCode, csp_directives
 DATA = Path(__file__).parent.parent / "data" / "terraform"
 DOC = openapi.document()
 KMS = {"items": [{"service": "kms", "usage": {"keys": 10, "symmetric_requests": 2000000}}]}
+# Objects a client sends, which the API reads; every other object is one the API writes.
+BODIES = {
+    "QuoteItemBody",
+    "ProjectionBody",
+    "QuoteBody",
+    "SaveBody",
+    "TerraformPlan",
+    "UsageFile",
+    "ImportBody",
+}
 
 
 def json_post(client, path: str, body: object, content_type: str = "application/json"):
@@ -52,7 +63,12 @@ class TestDocument:
 
     def test_describes_every_route_of_the_api_and_nothing_else(self):
         routed = {f"/api/v1/{pattern.pattern}" for pattern in api_urls.urlpatterns}
-        routed = {re.sub(r"<str:(\w+)>", lambda m: "{id}", path) for path in routed}
+        # Django names a parameter <str:public_id>; the document names it {id}, or {a} and {b}.
+        names = {"public_id": "id"}
+        routed = {
+            re.sub(r"<str:(\w+)>", lambda m: "{" + names.get(m[1], m[1]) + "}", path)
+            for path in routed
+        }
 
         assert routed - {"/api/v1/docs"} == set(DOC["paths"])
 
@@ -67,7 +83,10 @@ class TestDocument:
             if schema.get("type") == "number"
             or (isinstance(schema.get("type"), list) and "number" in schema["type"])
         ]
-        assert numbers == [DOC["components"]["schemas"]["QuantityInput"]]
+        # Only what a body sends may be a number, and the API reads it as an exact decimal.
+        schemas = DOC["components"]["schemas"]
+        growth = schemas["ProjectionBody"]["properties"]["monthly_growth_percent"]
+        assert numbers == [schemas["QuantityInput"], growth]
 
     def test_every_amount_of_a_quote_is_money(self):
         quote = DOC["components"]["schemas"]["Quote"]["properties"]
@@ -87,16 +106,51 @@ class TestDocument:
     def test_the_validator_refuses_a_float_or_a_rounded_amount(self, value, valid):
         assert component("Money").is_valid(value) is valid
 
-    def test_the_fields_main_is_adding_are_optional(self):
+    def test_every_field_an_answer_writes_is_listed_and_required(self):
         schemas = DOC["components"]["schemas"]
-        line_required = set(schemas["Line"]["required"])
         for name in ("region", "pooled_quantity", "share", "pooling", "pooling_verified", "waived"):
-            assert name in schemas["Line"]["properties"]
-            assert name not in line_required
-        for name in ("regions", "accounts"):
-            assert name not in schemas["QuoteItem"]["required"]
-        for name in ("price_book", "projection"):
-            assert name in schemas["QuoteBody"]["properties"]
+            assert name in schemas["Line"]["required"]
+        for schema in ("QuoteItem", "SavedItem"):
+            assert {"regions", "accounts"} <= set(schemas[schema]["required"])
+        assert "projection" in schemas["Estimate"]["required"]
+        for schema in ("Quote", "Saved"):  # only when the body asked for one
+            assert "projection" in schemas[schema]["properties"]
+            assert "projection" not in schemas[schema]["required"]
+        answers = [
+            name
+            for name, schema in schemas.items()
+            if schema.get("type") == "object" and name not in BODIES
+        ]
+        for name in answers:
+            assert schemas[name].get("additionalProperties") is False, name
+        assert "(being added)" not in json.dumps(DOC)
+
+    def test_bodies_take_exactly_the_fields_the_api_reads(self):
+        schemas = DOC["components"]["schemas"]
+        assert set(schemas["SaveBody"]["properties"]) == api_json.BODY_FIELDS
+        assert set(schemas["QuoteBody"]["properties"]) == api_json.BODY_FIELDS
+        assert set(schemas["QuoteItemBody"]["properties"]) == api_json.ITEM_FIELDS
+        assert set(schemas["ImportBody"]["properties"]) == api_json.IMPORT_FIELDS
+        for name in ("SaveBody", "QuoteBody", "QuoteItemBody", "ImportBody"):
+            assert schemas[name]["additionalProperties"] is False
+
+    @pytest.mark.parametrize(
+        ("body", "valid"),
+        [
+            ({"months": 36, "monthly_growth_percent": "2.5"}, True),
+            ({"months": "24", "monthly_growth_percent": -100}, True),
+            ({"monthly_growth_percent": "2.5%"}, True),
+            ({}, True),
+            ({"months": 18}, False),
+            ({"monthly_growth_percent": 1000.5}, False),
+        ],
+    )
+    def test_the_projection_body_is_what_the_api_reads(self, body, valid):
+        _plan, errors = projection.parse_projection(
+            json.loads(json.dumps(body), parse_float=Decimal)
+        )
+        assert (not errors) is valid
+        assert component("ProjectionBody").is_valid(body) is valid
 
 
 def examples() -> list[tuple[str, dict, object]]:
@@ -114,35 +168,91 @@ def examples() -> list[tuple[str, dict, object]]:
     return found
 
 
+def request_example(path: str, method: str) -> object:
+    return DOC["paths"][path][method]["requestBody"]["content"]["application/json"]["example"]
+
+
+def response_example(path: str, method: str, status: str) -> object:
+    return DOC["paths"][path][method]["responses"][status]["content"]["application/json"]["example"]
+
+
+def as_served(example: object, book: PriceBook, ids: dict[str, str] | None = None) -> object:
+    """An example as this test server answers it: its price book's id, the estimates' ids and
+    the test server's address in links."""
+    ids = ids or {}
+    if isinstance(example, dict):
+        if example == openapi.PRICE_BOOK:
+            return {**example, "id": book.pk}
+        return {key: as_served(value, book, ids) for key, value in example.items()}
+    if isinstance(example, list):
+        return [as_served(value, book, ids) for value in example]
+    if isinstance(example, str):
+        for placeholder, real in ids.items():
+            example = example.replace(placeholder, real)
+        return example.replace("https://costcalc.example.com/", "http://testserver/")
+    return example
+
+
 class TestExamples:
     @pytest.mark.parametrize(("where", "schema", "example"), examples(), ids=lambda v: str(v)[:40])
     def test_every_example_validates(self, where, schema, example):
         validator(schema).validate(example)
 
-    def test_the_quote_example_is_what_the_api_answers(self, client, price_book):
-        operation = DOC["paths"]["/api/v1/quote"]["post"]
-        request = operation["requestBody"]["content"]["application/json"]["example"]
-        expected = operation["responses"]["200"]["content"]["application/json"]["example"]
+    def test_the_quote_example_is_what_the_api_answers(self, client, second_book):
+        request = request_example("/api/v1/quote", "post")
+        expected = response_example("/api/v1/quote", "post", "200")
 
         answer = json_post(client, "/api/v1/quote", request).json()
 
-        assert answer == {**expected, "price_book": {**expected["price_book"], "id": price_book.pk}}
+        assert answer == as_served(expected, second_book)
 
-    def test_the_import_example_is_what_the_api_answers(self, client, price_book):
-        operation = DOC["paths"]["/api/v1/import/terraform"]["post"]
-        request = operation["requestBody"]["content"]["application/json"]["example"]
-        expected = operation["responses"]["200"]["content"]["application/json"]["example"]
+    def test_the_quote_example_is_priced_with_the_current_book(self, second_book):
+        expected = response_example("/api/v1/quote", "post", "200")
+
+        assert PriceBook.objects.current() == second_book
+        assert expected["price_book"]["name"] == second_book.name == "AWS list prices, 2026-12"
+
+    def test_the_save_read_and_compare_examples_are_what_the_api_answers(self, client, second_book):
+        request = request_example("/api/v1/estimates", "post")
+
+        saved = json_post(client, "/api/v1/estimates", request).json()
+        estimate = client.get(f"/api/v1/estimates/{saved['id']}").json()
+        copy = json_post(
+            client, "/api/v1/estimates", {**openapi.COMPARED_REQUEST, "copied_from": saved["id"]}
+        ).json()
+        comparison = client.get(f"/api/v1/compare/{saved['id']}/{copy['id']}").json()
+
+        ids = {openapi.SAVED_ID: saved["id"], openapi.COMPARED_ID: copy["id"]}
+        expected = response_example("/api/v1/estimates", "post", "201")
+        assert saved == as_served(expected, second_book, ids)
+        expected = response_example("/api/v1/estimates/{id}", "get", "200")
+        assert estimate == as_served(
+            {**expected, "created_at": estimate["created_at"]}, second_book, ids
+        )
+        expected = response_example("/api/v1/compare/{a}/{b}", "get", "200")
+        assert comparison == as_served(expected, second_book, ids)
+
+    def test_the_import_example_is_what_the_api_answers(self, client, second_book):
+        request = request_example("/api/v1/import/terraform", "post")
+        expected = response_example("/api/v1/import/terraform", "post", "200")
 
         answer = json_post(client, "/api/v1/import/terraform", request).json()
 
-        expected_quote = {
-            **expected["quote"],
-            "price_book": {**expected["quote"]["price_book"], "id": price_book.pk},
-        }
-        assert answer == {**expected, "quote": expected_quote}
+        assert answer == as_served(expected, second_book)
+
+    def test_the_not_found_examples_are_what_the_api_answers(self, client, db):
+        for path, template in (
+            (f"/api/v1/estimates/{uuid.uuid4()}", "/api/v1/estimates/{id}"),
+            (f"/api/v1/compare/{uuid.uuid4()}/not-an-id", "/api/v1/compare/{a}/{b}"),
+        ):
+            answer = client.get(path)
+
+            assert answer.status_code == 404
+            assert answer.json() == response_example(template, "get", "404")
 
     def test_a_wrong_answer_would_fail(self):
-        """The check has teeth: a float total, a missing line field, a stray error field."""
+        """The check has teeth: a float total, a null formula, a line field the document does
+        not list, a missing line field, a stray error field."""
         quote = DOC["paths"]["/api/v1/quote"]["post"]["responses"]["200"]["content"][
             "application/json"
         ]["example"]
@@ -150,6 +260,16 @@ class TestExamples:
         wrong = [
             {**quote, "monthly_total": 15.94},
             {**quote, "items": [{**quote["items"][0], "lines": [{**line, "formula": None}]}]},
+            {**quote, "items": [{**quote["items"][0], "lines": [{**line, "months": 12}]}]},
+            {
+                **quote,
+                "items": [
+                    {
+                        **quote["items"][0],
+                        "lines": [{k: v for k, v in line.items() if k != "pooling"}],
+                    }
+                ],
+            },
         ]
         for body in wrong:
             with pytest.raises(jsonschema.ValidationError):
@@ -181,6 +301,47 @@ class TestEveryEndpointAnswersAsDocumented:
         bad = {"items": [{"service": "kms", "usage": {"keys": -1}}]}
         answered("POST", "/api/v1/quote", json_post(client, "/api/v1/quote", bad), 400)
         answered("POST", "/api/v1/quote", json_post(client, "/api/v1/quote", b"{"), 400)
+
+    def test_quote_with_a_book_and_a_projection(self, client, second_book):
+        path = "/api/v1/quote"
+        first = PriceBook.objects.published().exclude(pk=second_book.pk).first()
+        shield = {"service": "shield", "usage": {"advanced_subscriptions": 1}}
+        # 9,000 standard parameters at 10% a month pass their bound of 10,000 in month 3.
+        ssm = {"service": "ssm_parameter_store", "usage": {"standard_parameters": 9000}}
+        growing = {"months": "24", "monthly_growth_percent": 10}
+        body = {"items": [shield, ssm], "price_book": first.pk, "projection": growing}
+
+        quoted = answered("POST", path, json_post(client, path, body), 200)
+
+        assert quoted["price_book"]["id"] == first.pk
+        projected = quoted["projection"]
+        assert len(projected["monthly_totals"]) == 24
+        assert [c["usage_key"] for c in projected["commitments"]] == ["advanced_subscriptions"]
+        assert [(o["usage_key"], o["month"]) for o in projected["over_limits"]] == [
+            ("standard_parameters", 3)
+        ]
+        plain = answered("POST", path, json_post(client, path, {**KMS, "projection": None}), 200)
+        assert "projection" not in plain
+        for wrong in ({"price_book": 10**6}, {"projection": {"months": 18}}):
+            answered("POST", path, json_post(client, path, {**KMS, **wrong}), 400)
+
+    def test_compare_two_estimates(self, client, second_book):
+        path = "/api/v1/estimates"
+        book = PriceBook.objects.published().exclude(pk=second_book.pk).first()
+        first = json_post(client, path, {**KMS, "name": "A", "price_book": book.pk})
+        second = json_post(client, path, {**openapi.COMPARED_REQUEST, "copied_from": None})
+        a, b = answered("POST", path, first, 201)["id"], answered("POST", path, second, 201)["id"]
+
+        compared = answered(
+            "GET", f"/api/v1/compare/{a}/{b}", client.get(f"/api/v1/compare/{a}/{b}"), 200
+        )
+
+        assert compared["same_price_book"] is False
+        assert compared["price_effect"] is not None and compared["usage_effect"] is not None
+        answered("GET", f"/api/v1/compare/{a}/{a}", client.get(f"/api/v1/compare/{a}/{a}"), 200)
+        unknown = f"/api/v1/compare/{a}/{uuid.uuid4()}"
+        answered("GET", unknown, client.get(unknown), 404)
+        answered("GET", "/api/v1/compare/x/y", client.get("/api/v1/compare/x/y"), 404)
 
     def test_save_and_read_an_estimate(self, client, price_book):
         saved = answered(

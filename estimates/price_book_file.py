@@ -59,10 +59,19 @@ class PriceBookFileError(ValueError):
 # Checks: each takes a value and its path, appends a message per problem, returns the value read
 
 
-def text(*, blank: bool = True, pattern: re.Pattern | None = None, one_line: bool = False) -> Check:
+def text(
+    *,
+    blank: bool = True,
+    pattern: re.Pattern | None = None,
+    one_line: bool = False,
+    max_length: int | None = None,
+) -> Check:
     def check(value: object, path: str, errors: list) -> str | None:
         if not isinstance(value, str):
             return _error(errors, path, "must be text")
+        if max_length is not None and len(value) > max_length:
+            # PostgreSQL refuses a longer value where SQLite would keep it: say so here.
+            return _error(errors, path, f"at most {max_length} characters")
         if not value.strip():
             return value if blank else _error(errors, path, "must not be empty")
         if pattern and not pattern.fullmatch(value):
@@ -188,10 +197,10 @@ RATE_FIELDS = {
     "billing": (one_of(pricing.MONTHLY, pricing.UPFRONT), pricing.MONTHLY),
     "tiers": (entries(TIER_FIELDS, at_least_one=True), REQUIRED),
     "grade": (one_of(*GRADES), REQUIRED),
-    "source": (text(), ""),
-    "aws_usage_type": (text(), ""),
+    "source": (text(max_length=300), ""),
+    "aws_usage_type": (text(max_length=120), ""),
     "pooling": (one_of(*pricing.POOLING_LEVELS), pricing.ORGANIZATION_REGION),
-    "pooling_source": (text(), ""),
+    "pooling_source": (text(max_length=300), ""),
     "commitment_months": (whole_number(limit=120), 0),
 }
 WAIVER_FIELDS = {
@@ -199,14 +208,14 @@ WAIVER_FIELDS = {
     "rate_codes": (strings(text(blank=False, pattern=SLUG), at_least_one=True), REQUIRED),
     "requires_service": (text(blank=False, pattern=SLUG), REQUIRED),
     "requires_key": (text(blank=False, pattern=SLUG), REQUIRED),
-    "reason": (text(blank=False), REQUIRED),
-    "source": (text(), ""),
+    "reason": (text(blank=False, max_length=300), REQUIRED),
+    "source": (text(max_length=300), ""),
 }
 INPUT_FIELDS = {
     "key": (text(blank=False, pattern=SLUG), REQUIRED),
     "label": (text(blank=False), REQUIRED),
     "unit": (text(blank=False), REQUIRED),
-    "help": (text(), ""),
+    "help": (text(max_length=500), ""),
     "min": (number(), pricing.ZERO),
     "max": (number(), pricing.MAX_QUANTITY),
     "whole": (boolean, False),
@@ -222,8 +231,8 @@ SERVICE_FIELDS = {
     "code": (text(blank=False, pattern=SLUG), REQUIRED),
     "name": (text(blank=False), REQUIRED),
     "aws_offer_code": (text(), ""),
-    "summary": (text(), ""),
-    "free_tier_note": (text(), ""),
+    "summary": (text(max_length=300), ""),
+    "free_tier_note": (text(max_length=300), ""),
     "guidance": (strings(text(blank=False, one_line=True)), ()),
     "inputs": (entries(INPUT_FIELDS), REQUIRED),
     "rates": (entries(RATE_FIELDS), REQUIRED),

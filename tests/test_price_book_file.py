@@ -472,3 +472,13 @@ class TestCommands:
             f"{tmp_path / 'nowhere.json'}: cannot read the file ("
         )
         assert row_counts() == before
+
+
+def test_a_source_longer_than_the_database_keeps_is_named():
+    data = first_book_json()
+    data["services"][0]["rates"][0]["source"] = "x" * 301
+
+    with pytest.raises(PriceBookFileError) as raised:
+        read_price_book(data)
+
+    assert raised.value.errors == ["services[0].rates[0].source: at most 300 characters"]

@@ -627,24 +627,24 @@ def _price_pool(pool: list[_Slot], free_tier: bool) -> None:
     if rate.pooling == ORGANIZATION_ONCE:
         _price_once(pool, free_tier)
         return
-    with localcontext() as context:
-        context.prec = PRECISION
-        pooled = sum((slot.quantity for slot in pool), ZERO)
+    pooled = exact_sum(slot.quantity for slot in pool)
     free, bands, cost = price_quantity(rate, pooled, free_tier)
+    if len(pool) == 1:
+        (slot,) = pool
+        formula = _formula(rate, slot.whole, pooled, free, bands, cost)
+        if slot.item.accounts != 1:
+            whole = _formula(rate, plain_number(pooled), pooled, free, bands, cost)
+            formula = f"{_accounts_text(slot)}: {whole}"
+        slot.line = _line(slot, slot.quantity, free, bands, cost, formula, pooled)
+        return
     pooled_formula = _formula(rate, plain_number(pooled), pooled, free, bands, cost)
     costs = _shares(cost, [slot.quantity for slot in pool])
     frees = _shares(free, [slot.quantity for slot in pool])
-    alone = len(pool) == 1
     for slot, slot_cost, slot_free in zip(pool, costs, frees, strict=True):
-        if alone and slot.item.accounts == 1:
-            formula = _formula(rate, slot.whole, pooled, free, bands, cost)
-        elif alone:
-            formula = f"{_accounts_text(slot)}: {pooled_formula}"
-        else:
-            formula = (
-                f"{len(pool)} cards pooled, {plain_number(pooled)} {rate.unit} in all: "
-                f"{pooled_formula}; this card's {_accounts_text(slot)} = {money(slot_cost)}"
-            )
+        formula = (
+            f"{len(pool)} cards pooled, {plain_number(pooled)} {rate.unit} in all: "
+            f"{pooled_formula}; this card's {_accounts_text(slot)} = {money(slot_cost)}"
+        )
         share = _ratio(slot.quantity, pooled)
         slot.line = _line(slot, slot.quantity, slot_free, bands, slot_cost, formula, pooled, share)
 

@@ -525,12 +525,6 @@ def _formula(
     return f"{' + '.join(terms)} = {money(cost)}"
 
 
-def price_item(service: ServiceSpec, item: Item, free_tier: bool) -> ItemQuote:
-    """Price one item as if it were the whole estimate."""
-    catalog = Catalog(None, "", "", {service.code: service}, item.regions)
-    return price_items(catalog, [item], free_tier).items[0]
-
-
 def quote(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
     """Price an estimate. Raises PricingError if an item cannot be priced as given."""
     items = tuple(items)

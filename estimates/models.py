@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -54,10 +55,13 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
     def published(self) -> PriceBookQuerySet:
         return self.filter(status=PriceBook.Status.PUBLISHED)
 
+    def _newest_first(self) -> PriceBookQuerySet:
+        return self.published().order_by("-published_at", "-id")
+
     def current(self) -> PriceBook | None:
         """The book new estimates are priced with: the one published last, since publishing
         is how an administrator says "price new estimates with this"."""
-        return self.published().order_by("-published_at", "-id").first()
+        return self._newest_first().first()
 
     def published_book(self, book_id: object) -> PriceBook | None:
         """A published book by its id, or None (a draft, an unknown or a malformed id)."""
@@ -70,9 +74,7 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
     def current_catalog(self) -> pricing.Catalog | None:
         """The current book's catalog for a recompute: one small query, and the catalog this
         process compiled for that book (a published book never changes)."""
-        found = (
-            self.published().order_by("-published_at", "-id").values_list("pk", "published_at")
-        ).first()
+        found = self._newest_first().values_list("pk", "published_at").first()
         if found is None:
             return None
         catalog = _published_catalogs.get(found)
@@ -624,7 +626,7 @@ class EstimateQuerySet(models.QuerySet):
         # A growth that takes a quantity past what the engine takes is refused now, not on the
         # page that shows it.
         items = [item_quote.item for item_quote in priced.items]
-        _projection.project(price_book.catalog(), items, priced.free_tier, plan)
+        _projection.project(price_book.catalog(), items, priced.free_tier, plan, first=priced)
         with transaction.atomic():
             estimate = Estimate(
                 name=name,
@@ -710,7 +712,17 @@ class Estimate(models.Model):
 
     def items_for_engine(self) -> list[pricing.Item]:
         """The saved cards as the engine's items, in the order they were saved."""
-        return [item.as_item() for item in self.items.order_by("position")]
+        return list(self._items)
+
+    # A saved estimate never changes, so its cards and their quote are read and priced once
+    # per instance, however many parts of a page (totals, projection, movement) ask for them.
+    @cached_property
+    def _items(self) -> tuple[pricing.Item, ...]:
+        return tuple(item.as_item() for item in self.items.order_by("position"))
+
+    @cached_property
+    def _quote(self) -> pricing.Quote:
+        return pricing.quote(self.price_book.catalog(), self._items, self.free_tier)
 
     def as_payload(self) -> dict:
         """The estimate as a quote body (plus name and description), to prefill a copy."""
@@ -741,7 +753,7 @@ class Estimate(models.Model):
 
     def quote(self) -> pricing.Quote:
         """The estimate priced with its pinned price book: the figures it was saved with."""
-        return pricing.quote(self.price_book.catalog(), self.items_for_engine(), self.free_tier)
+        return self._quote
 
     @property
     def projection(self) -> _projection.Projection:
@@ -750,7 +762,11 @@ class Estimate(models.Model):
     def project(self) -> _projection.ProjectionResult:
         """The saved projection, month by month, priced with the pinned book."""
         return _projection.project(
-            self.price_book.catalog(), self.items_for_engine(), self.free_tier, self.projection
+            self.price_book.catalog(),
+            self.items_for_engine(),
+            self.free_tier,
+            self.projection,
+            first=self.quote(),
         )
 
     def compare_to(self, other: Estimate) -> compare.EstimateComparison:

@@ -264,13 +264,18 @@ def project(
     items: Iterable[pricing.Item],
     free_tier: bool,
     projection: Projection,
+    first: pricing.Quote | None = None,
 ) -> ProjectionResult:
-    """Price every month of the horizon. Raises PricingError for what cannot be projected."""
+    """Price every month of the horizon. Raises PricingError for what cannot be projected.
+
+    `first` is month 1 when the caller has priced these items already.
+    """
     errors = check_projection(projection)
     if errors:
         raise PricingError(errors)
     items = tuple(items)
-    first = pricing.quote(catalog, items, free_tier)  # checks the items, once
+    if first is None:
+        first = pricing.quote(catalog, items, free_tier)  # checks the items, once
     months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]
     over_limits: dict[tuple[int, str], OverLimit] = {}
     for month in range(2, projection.months + 1):

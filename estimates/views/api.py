@@ -43,10 +43,11 @@ def quote(request: HttpRequest) -> HttpResponse:
     plan, projection_errors = api_json.read_projection(payload)
     if errors or projection_errors:
         return api_json.errors_response(errors + projection_errors)
-    body = api_json.quote_as_json(catalog, pricing.price_items(catalog, items, free_tier))
+    priced = pricing.price_items(catalog, items, free_tier)
+    body = api_json.quote_as_json(catalog, priced)
     if plan is not None:
         try:
-            result = projection.project(catalog, items, free_tier, plan)
+            result = projection.project(catalog, items, free_tier, plan, first=priced)
         except pricing.PricingError as error:
             return api_json.errors_response(error.errors)
         body["projection"] = api_json.projection_as_json(result)

@@ -68,7 +68,9 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
         plan = estimate_form.projection()
         if plan is not None:
             try:
-                projected = projection.project(catalog, formset.items(), free_tier, plan)
+                projected = projection.project(
+                    catalog, formset.items(), free_tier, plan, first=priced
+                )
             except pricing.PricingError as error:
                 estimate_form.add_pricing_errors(error.errors)
     return Editor(catalog, estimate_form, formset, cards, quote, projected)

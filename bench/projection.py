@@ -1,51 +1,25 @@
-"""How long a 36-month projection takes against one quote of the same cards.
+"""How long a projection takes against one quote of the same cards.
 
 Run: .venv/bin/python bench/projection.py [--repeat N]
 
-It migrates a throw-away SQLite database (which seeds the first price book), loads the book's
-catalog, then times in process, for 1, 10 and 100 cards: one quote (pricing.quote) and a
+It uses recompute.py's throw-away SQLite database (migrated, so both price books are seeded) and
+its cards, then times in process, for 1, 10 and 100 cards: one quote (pricing.quote) and a
 projection over 12 and 36 months with and without growth (projection.project). It prints the
-median time of each and the ratio of the projection to the quote. The projection prices every
-month through the engine and caches nothing, so the ratio is about the number of months.
+median time of each and the ratio of the projection to the quote. A month whose usage grows is
+priced through the engine again; without growth only month 1 is priced.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DATABASE = Path(tempfile.mkdtemp(prefix="costcalc-bench-")) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costcalc.settings")
-os.environ.setdefault("DEBUG", "1")
+from django.core.management import call_command
+from recompute import items_for
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-from estimates import pricing  # noqa: E402
-from estimates.models import PriceBook  # noqa: E402
-from estimates.projection import Projection, project  # noqa: E402
-
-USAGE = [
-    ("kms", {"keys": 10, "symmetric_requests": 2_000_000}),
-    ("waf", {"web_acls": 2, "rules": 14, "requests": 50_000_000}),
-    ("guardduty", {"cloudtrail_management_events": 20_000_000, "vpc_dns_log_gb": 800}),
-    ("secrets_manager", {"secrets": 40, "api_calls": 3_000_000}),
-    ("macie", {"s3_buckets": 20, "data_inspected_gb": 10}),
-]
-CARD_TEMPLATES = [
-    pricing.Item(code, usage={key: Decimal(value) for key, value in usage.items()})
-    for code, usage in USAGE
-]
+from estimates import pricing
+from estimates.models import PriceBook
+from estimates.projection import Projection, project
 
 
 def median_seconds(run, repeat: int) -> float:
@@ -67,7 +41,7 @@ def main() -> None:
     plans = [Projection(12, Decimal(0)), Projection(36, Decimal(0)), Projection(36, Decimal("2.5"))]
     print(f"{'cards':>6} {'projection':>18} {'quote ms':>9} {'projection ms':>14} {'ratio':>6}")
     for cards in (1, 10, 100):
-        items = [CARD_TEMPLATES[index % len(CARD_TEMPLATES)] for index in range(cards)]
+        items = items_for(cards)
         single = median_seconds(lambda items=items: pricing.quote(catalog, items), args.repeat)
         for plan in plans:
             projected = median_seconds(

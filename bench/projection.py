@@ -19,7 +19,7 @@ from recompute import items_for
 
 from estimates import pricing
 from estimates.models import PriceBook
-from estimates.projection import Projection, project
+from estimates.pricing.projection import Projection, project
 
 
 def median_seconds(run, repeat: int) -> float:

@@ -18,7 +18,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from .models import (
+from estimates.models import (
     PriceBook,
     PublishedPriceBookError,
     Rate,

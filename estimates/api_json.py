@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from . import compare, pricing, projection, terraform
+from estimates import pricing, terraform
+from estimates.pricing import compare, projection
+from estimates.pricing.regions import region_name
+
 from .models import Estimate, EstimateItem
-from .regions import region_name
 
 FieldError = pricing.FieldError
 SHARE_SHOWN = Decimal("0.000001")

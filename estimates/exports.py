@@ -20,7 +20,8 @@ import csv
 from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
-from . import compare, pricing, projection
+from estimates import pricing
+from estimates.pricing import compare, projection
 
 if TYPE_CHECKING:
     from .models import Estimate

@@ -14,9 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from . import pricing, projection, terraform
+from estimates import pricing, terraform
+from estimates.pricing import projection
+from estimates.pricing.regions import region_name
+
 from .models import Estimate, EstimateItem, PriceBook
-from .regions import region_name
 
 CARD_PREFIX = "card"
 

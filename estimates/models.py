@@ -15,8 +15,10 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import compare, price_changes, pricing, terraform
-from . import projection as _projection
+from estimates import pricing, terraform
+from estimates.prices import changes
+from estimates.pricing import compare
+from estimates.pricing import projection as _projection
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -799,16 +801,16 @@ class Estimate(models.Model):
             current = current.copied_from
         return ancestors
 
-    def compare_with(self, book: PriceBook) -> price_changes.PriceMovement:
+    def compare_with(self, book: PriceBook) -> changes.PriceMovement:
         """Price the saved items again with `book` and list the lines whose cost moved."""
         then = self.quote()
         try:
             now = pricing.quote(book.catalog(), self.items_for_engine(), self.free_tier)
         except pricing.PricingError as error:
-            return price_changes.PriceMovement(book, then, None, (), tuple(error.errors))
-        return price_changes.PriceMovement(book, then, now, price_changes.moved_lines(then, now))
+            return changes.PriceMovement(book, then, None, (), tuple(error.errors))
+        return changes.PriceMovement(book, then, now, changes.moved_lines(then, now))
 
-    def price_movement(self) -> price_changes.PriceMovement | None:
+    def price_movement(self) -> changes.PriceMovement | None:
         """How the current price book would price this estimate, or None if it is the pinned one."""
         current = PriceBook.objects.current()
         if current is None or current.pk == self.price_book_id:

@@ -20,7 +20,8 @@ import functools
 import json
 from dataclasses import dataclass, field
 
-from . import compare, pricing, projection, terraform
+from estimates import pricing, terraform
+from estimates.pricing import compare, projection
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]+)?$"

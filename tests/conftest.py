@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 
 from estimates import pricing
 from estimates.models import PriceBook
-from estimates.price_book_file import (
+from estimates.prices.book_file import (
     PRICE_BOOKS,
     catalog_from_book,
     load_book,

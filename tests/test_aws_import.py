@@ -9,13 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from estimates import pricing
-from estimates.aws_import import (
+from estimates.models import Estimate, PriceBook, Rate, RateTier
+from estimates.prices.aws_import import (
     PriceDimension,
     read_offer_file,
     split_usage_type,
     tiers_from_dimensions,
 )
-from estimates.models import Estimate, PriceBook, Rate, RateTier
 
 AWS = Path(__file__).parent / "data" / "aws"
 KMS_JSON = AWS / "awskms-index.json"

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estimates import pricing
-from estimates.compare import ADDED, CHANGED, REMOVED, compare_quotes, line_key
 from estimates.pricing import Item
+from estimates.pricing.compare import ADDED, CHANGED, REMOVED, compare_quotes, line_key
 
 from .conftest import first_catalog
 

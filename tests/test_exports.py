@@ -9,7 +9,7 @@ import pytest
 
 from estimates import exports, pricing
 from estimates.models import Estimate
-from estimates.projection import Projection
+from estimates.pricing.projection import Projection
 
 D = Decimal
 BOOK = "AWS list prices, US East (N. Virginia), 2026-11"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estimates import pricing
-from estimates.price_book_file import catalog_from_book, read_price_book
+from estimates.prices.book_file import catalog_from_book, read_price_book
 
 D = Decimal
 BILLING_GUIDE = "AWS Billing guide: AWS treats all accounts in an organization as a single account"

@@ -9,7 +9,7 @@ import pytest
 
 from estimates import pricing
 from estimates.models import Rate, Service, UsageInput, Waiver
-from estimates.price_book_file import PRICE_BOOKS, catalog_from_book, read_price_book
+from estimates.prices.book_file import PRICE_BOOKS, catalog_from_book, read_price_book
 
 from .conftest import load_data
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from estimates import pricing
 from estimates.models import PriceBook, Rate, RateTier, Service, UsageInput
-from estimates.price_book_file import (
+from estimates.prices.book_file import (
     BOOK_FIELDS,
     COLUMN_NAMES,
     CONVERSIONS,

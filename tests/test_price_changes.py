@@ -4,7 +4,7 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 from estimates import pricing
-from estimates.price_changes import (
+from estimates.prices.changes import (
     ADDED,
     CHANGED,
     REMOVED,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from estimates import pricing
 from estimates.pricing import Item, PricingError
-from estimates.projection import (
+from estimates.pricing.projection import (
     GROWTH_FIELD,
     MONTHS_FIELD,
     Projection,

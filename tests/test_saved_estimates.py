@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from estimates import pricing
-from estimates.compare import ADDED, CHANGED
 from estimates.models import (
     Estimate,
     EstimateItem,
@@ -19,7 +18,8 @@ from estimates.models import (
     SavedEstimateError,
     Service,
 )
-from estimates.projection import GROWTH_FIELD, MONTHS_FIELD, Projection
+from estimates.pricing.compare import ADDED, CHANGED
+from estimates.pricing.projection import GROWTH_FIELD, MONTHS_FIELD, Projection
 
 D = Decimal
 KMS_ITEMS = [

@@ -1,6 +1,6 @@
 """The first price book: AWS list prices, US East (N. Virginia), 2026-11.
 
-Its figures live in estimates/price_books/aws-2026-11.json (tests/data/price_reference.json pins
+Its figures live in estimates/prices/price_books/aws-2026-11.json (tests/data/price_reference.json pins
 each one to its source). That dated file is never edited afterwards, so that a fresh database is
 always seeded with the same book: new prices are a new dated file, loaded with
 `manage.py load_price_book`.
@@ -8,7 +8,7 @@ always seeded with the same book: new prices are a new dated file, loaded with
 
 from django.db import migrations
 
-from estimates.price_book_file import PRICE_BOOKS, load_book, model_classes, read_price_book
+from estimates.prices.book_file import PRICE_BOOKS, load_book, model_classes, read_price_book
 
 BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
 

@@ -1,13 +1,13 @@
 """The second price book: AWS list prices, 2026-12, loaded and published.
 
 It becomes the current book; the first book, and every estimate saved with it, stay as they are.
-Its figures live in estimates/price_books/aws-2026-12.json (tests/data/price_reference_2026_12.json
+Its figures live in estimates/prices/price_books/aws-2026-12.json (tests/data/price_reference_2026_12.json
 pins each one to its source), a dated file that is never edited afterwards.
 """
 
 from django.db import migrations
 
-from estimates.price_book_file import PRICE_BOOKS, load_book, model_classes, read_price_book
+from estimates.prices.book_file import PRICE_BOOKS, load_book, model_classes, read_price_book
 
 BOOK_FILE = PRICE_BOOKS / "aws-2026-12.json"
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django import template
 
-from estimates import pricing, projection, regions
+from estimates import pricing
+from estimates.pricing import projection, regions
 
 register = template.Library()
 

@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import api_json, pricing, projection, ratelimit, terraform
+from estimates import api_json, pricing, ratelimit, terraform
+from estimates.pricing import projection
+
 from ..models import Estimate, PriceBook
 
 

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import pricing, projection, ratelimit
+from estimates import pricing, ratelimit
+from estimates.pricing import projection
+
 from ..forms import CardFormSet, EstimateForm
 from ..models import Estimate, PriceBook
 from .saved import rate_limited_page

@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from estimates.prices.changes import compare_catalogs
+
 from ..models import PriceBook
-from ..price_changes import compare_catalogs
 
 
 @require_GET

@@ -7,7 +7,7 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from estimates.models import Estimate
-from estimates.projection import Projection
+from estimates.pricing.projection import Projection
 
 from .test_editor import HTMX, KMS, NEW, PREVIEW, field_error, form_data, monthly_total
 

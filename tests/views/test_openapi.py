@@ -13,8 +13,9 @@ from django.test import override_settings
 from django.urls import URLPattern, reverse
 from openapi_spec_validator import validate as validate_spec
 
-from estimates import api_json, api_urls, openapi, projection
+from estimates import api_json, api_urls, openapi
 from estimates.models import PriceBook
+from estimates.pricing import projection
 from tests.openapi_check import check_response, component, documented_path, validator
 from tests.test_security import InlineCode, csp_directives
 

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from estimates.prices.book_file import book_json, dump_book
+
 from ...models import PriceBook
-from ...price_book_file import book_json, dump_book
 
 
 class Command(BaseCommand):

@@ -4,23 +4,24 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from ... import pricing
-from ...aws_import import (
+from estimates.prices.aws_import import (
     AwsPriceListError,
     ImportedRate,
     OfferImport,
     import_offers,
     read_offer_file,
 )
-from ...models import PriceBook
-from ...price_book_file import (
+from estimates.prices.book_file import (
     PriceBookFileError,
     dump_book,
     load_book,
     model_classes,
     read_price_book,
 )
-from ...price_changes import Comparison, change_text, compare_catalogs, rate_text
+from estimates.prices.changes import Comparison, change_text, compare_catalogs, rate_text
+
+from ... import pricing
+from ...models import PriceBook
 
 
 class Command(BaseCommand):

@@ -5,13 +5,14 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from estimates.prices.book_file import PriceBookFileError, load_book, model_classes, read_price_book
+
 from ...models import Rate, RateTier, UsageInput
-from ...price_book_file import PriceBookFileError, load_book, model_classes, read_price_book
 
 
 class Command(BaseCommand):
     help = (
-        "Load a price book file (see estimates/price_books/) as a new draft book, or as the "
+        "Load a price book file (see estimates/prices/price_books/) as a new draft book, or as the "
         "current book with --publish. A file with any problem loads nothing."
     )
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from . import pricing
-from .regions import DEFAULT_REGION, REGIONS
+from estimates import pricing
+from estimates.pricing.regions import DEFAULT_REGION, REGIONS
 
 FORMAT = 2
 FORMATS = (1, 2)

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
-from . import pricing
-from .pricing import ZERO, FieldError, PricingError
+from estimates import pricing
+from estimates.pricing import ZERO, FieldError, PricingError
 
 MONTH_CHOICES = (12, 24, 36)
 DEFAULT_MONTHS = 12

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .pricing import PRECISION, ZERO, FieldError, ItemQuote, Line, Quote, exact_sum
+from estimates.pricing import PRECISION, ZERO, FieldError, ItemQuote, Line, Quote, exact_sum
 
 ADDED = "added"
 REMOVED = "removed"

@@ -1,6 +1,6 @@
 """AWS Price List offer files (JSON or CSV, format v1.0), and a price book holding their prices.
 
-Plain functions with no database: offer files and a book's data (price_book_file's format) go in;
+Plain functions with no database: offer files and a book's data (book_file's format) go in;
 out comes the data of a new book holding the offers' prices, with what they changed. The
 import_aws_prices command loads that as a draft and prints the report.
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from . import pricing
-from .price_book_file import BookData, rate_spec
-from .regions import REGION_BY_PRICE_LIST_PREFIX, REGIONS
+from estimates import pricing
+from estimates.prices.book_file import BookData, rate_spec
+from estimates.pricing.regions import REGION_BY_PRICE_LIST_PREFIX, REGIONS
 
 FORMAT_VERSION = "v1.0"
 HOURS_PER_MONTH = Decimal(730)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property, reduce
 
-from .regions import DEFAULT_REGION
+from estimates.pricing.regions import DEFAULT_REGION
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

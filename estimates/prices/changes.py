@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .pricing import (
+from estimates.pricing import (
     ALL_REGIONS,
     DEFAULT_REGION,
     ZERO,
@@ -29,7 +29,7 @@ from .pricing import (
     plain_number,
     price_text,
 )
-from .regions import region_name
+from estimates.pricing.regions import region_name
 
 ADDED = "added"
 REMOVED = "removed"

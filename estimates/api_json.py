@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.pricing import compare, projection
 from estimates.pricing.regions import region_name
 

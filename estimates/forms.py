@@ -14,7 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.pricing import projection
 from estimates.pricing.regions import region_name
 

@@ -15,7 +15,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.prices import changes
 from estimates.pricing import compare
 from estimates.pricing import projection as _projection

@@ -20,7 +20,8 @@ import functools
 import json
 from dataclasses import dataclass, field
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.pricing import compare, projection
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from estimates import terraform
+from estimates.importers import terraform
 from estimates.models import Estimate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.models import Estimate
 from tests.test_hostile_json import Raw, any_json, raw_bodies, to_json
 from tests.test_terraform import change, plan, plans, usage_files

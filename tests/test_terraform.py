@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from estimates import pricing, terraform
-from estimates.terraform import (
+from estimates import pricing
+from estimates.importers import terraform
+from estimates.importers.terraform import (
     ImportedItem,
     ImportResult,
     NeedsUsage,
@@ -20,7 +21,9 @@ from estimates.terraform import (
     import_plan,
     read_plan,
     read_usage,
+    resources,
 )
+from estimates.importers.terraform.plan import KEPT_ACTIONS, _resource_type
 from tests import conftest
 
 DATA = Path(__file__).parent / "data" / "terraform"
@@ -371,7 +374,7 @@ class TestBaselinePlan:
         result = baseline()
 
         assert needs(result) == BASELINE_NEEDS
-        assert all(n.label_hint == terraform.USAGE_HINTS[n.usage_key] for n in result.needs_usage)
+        assert all(n.label_hint == resources.USAGE_HINTS[n.usage_key] for n in result.needs_usage)
 
     def test_unpriced_resources_are_listed_with_the_reason(self):
         assert baseline().unpriced == BASELINE_UNPRICED
@@ -812,7 +815,7 @@ class TestShield:
                 ["global_accelerator_dto_gb"],
             ),
             ("arn:aws:route53:::hostedzone/Z1", []),
-            ("", list(terraform.SHIELD_DTO_KEYS)),
+            ("", list(resources.SHIELD_DTO_KEYS)),
         ],
     )
     def test_the_protected_resource_decides_which_data_transfer_is_needed(self, arn, keys):
@@ -1282,7 +1285,7 @@ attribute_values = st.recursive(
 entries = st.fixed_dictionaries(
     {
         "address": st.sampled_from(["a.b", "a.b[0]", 'module.m["x"].a.b', "module.m.a.b"]),
-        "type": st.sampled_from([*terraform.HANDLERS, "aws_iam_role", "random_id"]),
+        "type": st.sampled_from([*resources.HANDLERS, "aws_iam_role", "random_id"]),
         "name": st.sampled_from(["b", "c"]),
         "change": st.fixed_dictionaries(
             {
@@ -1372,7 +1375,7 @@ def test_a_plan_shaped_input_is_a_plan_error_or_a_result_that_drops_nothing(raw,
         for e in raw["resource_changes"]
         if e.get("mode", "managed") == "managed"
         and not e.get("deposed")
-        and tuple(e["change"]["actions"]) in terraform.KEPT_ACTIONS
+        and tuple(e["change"]["actions"]) in KEPT_ACTIONS
     ]
     accounted = [a for i in result.items for a in i.addresses] + [
         u.address for u in result.unpriced
@@ -1608,10 +1611,8 @@ class TestFitToCatalog:
         assert item.addresses == ('module.m["a\ufffdb\ufffd"].aws_kms_key.k',)
 
     def test_the_resource_type_of_an_address(self):
-        assert terraform._resource_type('module.a["x.y"].module.b[0].aws_kms_key.app[0]') == (
-            "aws_kms_key"
-        )
-        assert terraform._resource_type("aws_iam_role.audit") == "aws_iam_role"
+        assert _resource_type('module.a["x.y"].module.b[0].aws_kms_key.app[0]') == ("aws_kms_key")
+        assert _resource_type("aws_iam_role.audit") == "aws_iam_role"
 
 
 @FUZZ

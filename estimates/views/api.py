@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from estimates import api_json, pricing, ratelimit, terraform
+from estimates import api_json, pricing, ratelimit
+from estimates.importers import terraform
 from estimates.pricing import projection
 
 from ..models import Estimate, PriceBook

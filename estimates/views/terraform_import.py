@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from .. import terraform
+from estimates.importers import terraform
+
 from ..forms import CardFormSet, TerraformImportForm
 from ..models import PriceBook
 from . import editor as editor_views

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from estimates import terraform
+from estimates.importers import terraform
 from estimates.models import Estimate, PriceBook
 
 DATA = Path(__file__).parent.parent / "data" / "terraform"

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
-from estimates import pricing, terraform
+from estimates import pricing
+from estimates.importers import terraform
 from estimates.models import Estimate, PriceBook
 from tests.test_security import InlineCode, csp_directives
 

@@ -16,7 +16,9 @@ from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import api_json, exports, pricing, terraform
+from estimates import api_json, exports, pricing
+from estimates.importers import terraform
+
 from ...models import Estimate, PriceBook
 
 FORMATS = ("table", "json", "csv")

@@ -38,9 +38,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from estimates.forms import CardFormSet  # noqa: E402
 from estimates.models import PriceBook  # noqa: E402
 from estimates.pricing import Item  # noqa: E402
+from estimates.web.forms import CardFormSet  # noqa: E402
 
 USAGE = [
     ("kms", {"keys": 10, "symmetric_requests": 2_000_000}),

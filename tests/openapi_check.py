@@ -1,4 +1,4 @@
-"""Validate the API's JSON answers against the OpenAPI document (estimates/openapi.py)."""
+"""Validate the API's JSON answers against the OpenAPI document (estimates/api/openapi.py)."""
 
 import functools
 import json
@@ -6,7 +6,7 @@ import re
 
 from openapi_schema_validator import OAS31Validator
 
-from estimates import openapi
+from estimates.api import openapi
 
 
 def validator(schema: dict) -> OAS31Validator:

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from estimates import exports, pricing
+from estimates import pricing
 from estimates.models import Estimate
 from estimates.pricing.projection import Projection
+from estimates.web import exports
 
 D = Decimal
 BOOK = "AWS list prices, US East (N. Virginia), 2026-11"

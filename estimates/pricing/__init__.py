@@ -1,5 +1,9 @@
 """The pricing engine: plain Python over Decimal, with no Django in it.
 
+Owns the engine: this module (catalog, items, quotes), projection.py (the months ahead),
+compare.py (two quotes line by line) and regions.py (the one table of Regions). The bottom layer:
+it imports nothing else of costcalc's, and no Django (pyproject.toml's import contracts).
+
 Money rules (from the price reference the first price book was seeded from):
 
 - A rate meters one usage input, or the product of several (WAF `requests × extra_wcu_increments`).

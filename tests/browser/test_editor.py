@@ -5,7 +5,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from estimates.views import editor as editor_views
+from estimates.web.views import editor as editor_views
 
 from .conftest import add_service
 

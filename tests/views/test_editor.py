@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from estimates.forms import CardFormSet
 from estimates.pricing import Item, money
+from estimates.web.forms import CardFormSet
 
 HTMX = {"HX-Request": "true"}
 NEW = "/"

@@ -13,7 +13,8 @@ from django.test import override_settings
 from django.urls import URLPattern, reverse
 from openapi_spec_validator import validate as validate_spec
 
-from estimates import api_json, api_urls, openapi
+from estimates.api import openapi, payloads
+from estimates.api import urls as api_urls
 from estimates.models import PriceBook
 from estimates.pricing import projection
 from tests.openapi_check import check_response, component, documented_path, validator
@@ -128,10 +129,10 @@ class TestDocument:
 
     def test_bodies_take_exactly_the_fields_the_api_reads(self):
         schemas = DOC["components"]["schemas"]
-        assert set(schemas["SaveBody"]["properties"]) == api_json.BODY_FIELDS
-        assert set(schemas["QuoteBody"]["properties"]) == api_json.BODY_FIELDS
-        assert set(schemas["QuoteItemBody"]["properties"]) == api_json.ITEM_FIELDS
-        assert set(schemas["ImportBody"]["properties"]) == api_json.IMPORT_FIELDS
+        assert set(schemas["SaveBody"]["properties"]) == payloads.BODY_FIELDS
+        assert set(schemas["QuoteBody"]["properties"]) == payloads.BODY_FIELDS
+        assert set(schemas["QuoteItemBody"]["properties"]) == payloads.ITEM_FIELDS
+        assert set(schemas["ImportBody"]["properties"]) == payloads.IMPORT_FIELDS
         for name in ("SaveBody", "QuoteBody", "QuoteItemBody", "ImportBody"):
             assert schemas[name]["additionalProperties"] is False
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
-from estimates import api_json, pricing, ratelimit
+from estimates import pricing, ratelimit
+from estimates.api import payloads
 from estimates.models import Estimate, EstimateItem, PriceBook
 
 D = Decimal
@@ -83,7 +84,7 @@ class TestRoundTrip:
         quoted = client.post(QUOTE_URL, json.dumps(body), content_type="application/json").json()
         engine_quote = pricing.quote(
             price_book.catalog(),
-            api_json.read_quote_body(price_book.catalog(), json.loads(json.dumps(body)))[1],
+            payloads.read_quote_body(price_book.catalog(), json.loads(json.dumps(body)))[1],
             free_tier,
         )
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from estimates import pricing
-
-from .reading import _blocks, _dict, _first, _flag, _str, _strings
+from estimates.importers.terraform.reading import _blocks, _dict, _first, _flag, _str, _strings
 
 if TYPE_CHECKING:
-    from .plan import PlanWalk
+    from estimates.importers.terraform.plan import PlanWalk
 
 DEFAULT_REGION = pricing.DEFAULT_REGION
 

@@ -16,8 +16,10 @@ from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from estimates import api_json, exports, pricing
+from estimates import pricing
+from estimates.api import payloads
 from estimates.importers import terraform
+from estimates.web import exports
 
 from ...models import Estimate, PriceBook
 
@@ -75,7 +77,7 @@ class Command(BaseCommand):
         name = options["name"] or f"Terraform plan {plan_name}"
         out = io.StringIO()
         if options["format"] == "json":
-            json.dump(api_json.import_as_json(catalog, result, quote), out, indent=2)
+            json.dump(payloads.import_as_json(catalog, result, quote), out, indent=2)
             out.write("\n")
         elif options["format"] == "csv":
             exports.write_quote_csv(

@@ -10,10 +10,10 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import pricing, ratelimit
-from ..exports import write_estimate_csv
-from ..forms import CompareWithForm
-from ..models import Estimate
+from estimates import pricing, ratelimit
+from estimates.models import Estimate
+from estimates.web.exports import write_estimate_csv
+from estimates.web.forms import CompareWithForm
 
 
 def load_estimate(public_id: UUID) -> Estimate:

@@ -1,5 +1,5 @@
 """The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes live in
-api_json.py; estimates/openapi.py describes them."""
+payloads.py; openapi.py describes them."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from estimates import api_json, pricing, ratelimit
+from estimates import pricing, ratelimit
+from estimates.api import payloads
 from estimates.importers import terraform
+from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
-
-from ..models import Estimate, PriceBook
 
 
 @require_GET
@@ -22,17 +22,17 @@ def services(request: HttpRequest) -> HttpResponse:
     """The catalog of the current price book: services, their usage inputs and Regions."""
     book = PriceBook.objects.current()
     if book is None:
-        return api_json.no_price_book_response()
-    return JsonResponse(api_json.catalog_as_json(book.catalog()))
+        return payloads.no_price_book_response()
+    return JsonResponse(payloads.catalog_as_json(book.catalog()))
 
 
 @csrf_exempt
 @require_POST
 def quote(request: HttpRequest) -> HttpResponse:
     """Price an estimate with the current price book, or the published one it names."""
-    payload, errors = api_json.read_json_body(request)
+    payload, errors = payloads.read_json_body(request)
     if errors:
-        return api_json.errors_response(errors)
+        return payloads.errors_response(errors)
     if _chosen_book_id(payload) is None:
         catalog = PriceBook.objects.current_catalog()
     else:
@@ -41,19 +41,19 @@ def quote(request: HttpRequest) -> HttpResponse:
             return error
         catalog = book.catalog()
     if catalog is None:
-        return api_json.no_price_book_response()
-    free_tier, items, errors = api_json.read_quote_body(catalog, payload)
-    plan, projection_errors = api_json.read_projection(payload)
+        return payloads.no_price_book_response()
+    free_tier, items, errors = payloads.read_quote_body(catalog, payload)
+    plan, projection_errors = payloads.read_projection(payload)
     if errors or projection_errors:
-        return api_json.errors_response(errors + projection_errors)
+        return payloads.errors_response(errors + projection_errors)
     priced = pricing.price_items(catalog, items, free_tier)
-    body = api_json.quote_as_json(catalog, priced)
+    body = payloads.quote_as_json(catalog, priced)
     if plan is not None:
         try:
             result = projection.project(catalog, items, free_tier, plan, first=priced)
         except pricing.PricingError as error:
-            return api_json.errors_response(error.errors)
-        body["projection"] = api_json.projection_as_json(result)
+            return payloads.errors_response(error.errors)
+        body["projection"] = payloads.projection_as_json(result)
     return JsonResponse(body)
 
 
@@ -76,22 +76,22 @@ def import_terraform(request: HttpRequest) -> HttpResponse:
     """Estimate items from a Terraform JSON plan, priced with the current book; saves nothing."""
     # Read the stream, not request.body, whose 2.5 MB limit (DATA_UPLOAD_MAX_MEMORY_SIZE) is
     # right for every other endpoint; a plan may be 20 MB, and no more is ever read.
-    message = terraform.too_big(api_json.content_length(request))
+    message = terraform.too_big(payloads.content_length(request))
     if message:
-        return api_json.error_response("plan", message, 413)
+        return payloads.error_response("plan", message, 413)
     book = PriceBook.objects.current()
     if book is None:
-        return api_json.no_price_book_response()
+        return payloads.no_price_book_response()
     try:
-        plan, usage, errors = api_json.read_import_body(request.read(terraform.MAX_PLAN_BYTES + 1))
+        plan, usage, errors = payloads.read_import_body(request.read(terraform.MAX_PLAN_BYTES + 1))
         if errors:
-            return api_json.errors_response(errors)
+            return payloads.errors_response(errors)
         result = book.import_terraform(plan, usage)
     except terraform.PlanError as error:
-        return api_json.error_response(error.field, str(error))
+        return payloads.error_response(error.field, str(error))
     catalog = book.catalog()
     priced = pricing.price_items(catalog, [item.as_item() for item in result.items])
-    return api_json.safe_json_response(api_json.import_as_json(catalog, result, priced))
+    return payloads.safe_json_response(payloads.import_as_json(catalog, result, priced))
 
 
 @require_GET
@@ -99,8 +99,8 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """A saved estimate as JSON, priced with the book it was saved with."""
     estimate = find_estimate(public_id)
     if estimate is None:
-        return api_json.not_found_response()
-    return api_json.safe_json_response(api_json.estimate_as_json(estimate))
+        return payloads.not_found_response()
+    return payloads.safe_json_response(payloads.estimate_as_json(estimate))
 
 
 @require_GET
@@ -108,9 +108,9 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     """Two saved estimates line by line: what B changes from A."""
     first, second = find_estimate(a), find_estimate(b)
     if first is None or second is None:
-        return api_json.not_found_response()
+        return payloads.not_found_response()
     comparison = first.compare_to(second)
-    return api_json.safe_json_response(api_json.comparison_as_json(first, second, comparison))
+    return payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
 
 
 @csrf_exempt
@@ -120,23 +120,23 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     # CSRF-exempt is safe only because a cross-site page cannot send application/json
     # without a CORS preflight, which this app never answers; a form could send text/plain.
     if request.body and request.content_type != "application/json":
-        return api_json.error_response("body", "Send the estimate as application/json.", 415)
+        return payloads.error_response("body", "Send the estimate as application/json.", 415)
     decision = ratelimit.hit_save(request)
     if not decision.allowed:
         return rate_limited_response(decision)
-    payload, errors = api_json.read_json_body(request)
+    payload, errors = payloads.read_json_body(request)
     if errors:
-        return api_json.errors_response(errors)
+        return payloads.errors_response(errors)
     book, error = _chosen_book(payload)
     if error:
         return error
-    free_tier, items, errors = api_json.read_quote_body(book.catalog(), payload)
-    plan, projection_errors = api_json.read_projection(payload)
+    free_tier, items, errors = payloads.read_quote_body(book.catalog(), payload)
+    plan, projection_errors = payloads.read_projection(payload)
     if errors or projection_errors:
-        return api_json.errors_response(errors + projection_errors)
+        return payloads.errors_response(errors + projection_errors)
     copied_from, errors = _copied_from(payload)
     if errors:
-        return api_json.errors_response(errors)
+        return payloads.errors_response(errors)
     try:
         estimate = Estimate.objects.create_from_items(
             name=payload.get("name", ""),
@@ -148,7 +148,7 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             projection=plan,
         )
     except pricing.PricingError as error:
-        return api_json.errors_response(error.errors)
+        return payloads.errors_response(error.errors)
     url = request.build_absolute_uri(estimate.get_absolute_url())
     body = {
         "id": str(estimate.public_id),
@@ -157,8 +157,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         "json_url": request.build_absolute_uri(estimate.get_json_url()),
     }
     if plan is not None:  # asked for, so answered, as a quote does
-        body["projection"] = api_json.projection_as_json(estimate.project())
-    response = api_json.safe_json_response(body, status=201)
+        body["projection"] = payloads.projection_as_json(estimate.project())
+    response = payloads.safe_json_response(body, status=201)
     response["Location"] = url
     return response
 
@@ -172,12 +172,12 @@ def _chosen_book(payload: object) -> tuple[PriceBook | None, HttpResponse | None
     chosen = _chosen_book_id(payload)
     if chosen is None:
         book = PriceBook.objects.current()
-        return book, None if book else api_json.no_price_book_response()
+        return book, None if book else payloads.no_price_book_response()
     book = PriceBook.objects.published_book(chosen)
     if book is None:
         shown = json.dumps(chosen, default=str)  # as the body wrote it, not as Python does
         message = f"No published price book has the id {shown}."
-        return None, api_json.error_response("price_book", message)
+        return None, payloads.error_response("price_book", message)
     return book, None
 
 
@@ -186,7 +186,7 @@ def rate_limited_response(decision: ratelimit.Decision) -> HttpResponse:
         f"Too many saves from your address: at most {decision.limit} in a while. "
         f"Try again in {decision.retry_after} seconds."
     )
-    response = api_json.error_response("rate", message, 429)
+    response = payloads.error_response("rate", message, 429)
     response["Retry-After"] = str(decision.retry_after)
     return response
 

@@ -11,11 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from estimates import pricing, ratelimit
+from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
-
-from ..forms import CardFormSet, EstimateForm
-from ..models import Estimate, PriceBook
-from .saved import rate_limited_page
+from estimates.web.forms import CardFormSet, EstimateForm
+from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
 

@@ -10,10 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from estimates.importers import terraform
-
-from ..forms import CardFormSet, TerraformImportForm
-from ..models import PriceBook
-from . import editor as editor_views
+from estimates.models import PriceBook
+from estimates.web.forms import CardFormSet, TerraformImportForm
+from estimates.web.views import editor as editor_views
 
 TEMPLATE = "estimates/terraform_import.html"
 

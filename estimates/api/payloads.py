@@ -1,5 +1,5 @@
 """The API's JSON, both ways: reading request bodies into engine items, writing quotes,
-estimates and errors. The JSON counterpart of exports.py; the views in views/api.py only call it.
+estimates and errors. The JSON counterpart of web/exports.py; the views in views.py only call it.
 
 Money is a string with two decimals (`"5.94"`), rounded half-up from the exact sums; quantities
 and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
@@ -15,10 +15,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from estimates import pricing
 from estimates.importers import terraform
+from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
 from estimates.pricing.regions import region_name
-
-from .models import Estimate, EstimateItem
 
 FieldError = pricing.FieldError
 SHARE_SHOWN = Decimal("0.000001")

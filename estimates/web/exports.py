@@ -24,7 +24,7 @@ from estimates import pricing
 from estimates.pricing import compare, projection
 
 if TYPE_CHECKING:
-    from .models import Estimate
+    from estimates.models import Estimate
 
 COLUMNS = (
     "group",

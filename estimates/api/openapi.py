@@ -2,7 +2,7 @@
 
 Why by hand rather than a framework (django-ninja, DRF and drf-spectacular): the API is seven
 endpoints (the catalog, a quote, saving an estimate, reading one, comparing two, a Terraform
-import, and this document) whose JSON shapes already live in one module (api_json.py), where
+import, and this document) whose JSON shapes already live in one module (payloads.py), where
 money is a string with two decimals and every number is read as an exact Decimal. A schema
 generator would want the shapes declared again as its own classes, and its default for a decimal
 is a JSON number, which a client reads as a float. Here the document states the shapes as they
@@ -10,7 +10,7 @@ are written (`Money` is a string with the pattern ^-?[0-9]+\\.[0-9]{2}$), and th
 honest: the document is checked against the OpenAPI 3.1 schema, its examples against their
 schemas and against the live API, and every JSON answer the test suite receives from /api/v1/ is
 validated against the response it documents. An answer's objects list every property they have
-(additionalProperties is false), so a field added to api_json.py fails the tests until it is
+(additionalProperties is false), so a field added to payloads.py fails the tests until it is
 described here.
 """
 
@@ -27,7 +27,7 @@ from estimates.pricing import compare, projection
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 UNIT_PRICE_PATTERN = r"^[0-9]+\.[0-9]{2,}$"
-# A line's share of its pool's cost, 0 to 1, shown to api_json.SHARE_SHOWN (6 decimals).
+# A line's share of its pool's cost, 0 to 1, shown to payloads.SHARE_SHOWN (6 decimals).
 SHARE_PATTERN = r"^(0(\.[0-9]{1,6})?|1)$"
 GROWTH_PATTERN = rf"^-?[0-9]+(\.[0-9]{{1,{projection.GROWTH_PLACES}}})?$"
 SCHEMAS = "#/components/schemas/"

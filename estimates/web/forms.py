@@ -16,10 +16,9 @@ from django.http import QueryDict
 
 from estimates import pricing
 from estimates.importers import terraform
+from estimates.models import Estimate, EstimateItem, PriceBook
 from estimates.pricing import projection
 from estimates.pricing.regions import region_name
-
-from .models import Estimate, EstimateItem, PriceBook
 
 CARD_PREFIX = "card"
 

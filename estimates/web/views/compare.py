@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from ..exports import write_comparison_csv
-from ..forms import CompareWithForm
-from .saved import load_estimate, render_detail
+from estimates.web.exports import write_comparison_csv
+from estimates.web.forms import CompareWithForm
+from estimates.web.views.saved import load_estimate, render_detail
 
 
 @require_GET

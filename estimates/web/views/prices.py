@@ -4,9 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from estimates.models import PriceBook
 from estimates.prices.changes import compare_catalogs
-
-from ..models import PriceBook
 
 
 @require_GET

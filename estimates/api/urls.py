@@ -1,0 +1,19 @@
+"""The JSON API's routes, under /api/v1/ (namespace api)."""
+
+from django.urls import path
+
+from estimates.api import docs, views
+
+app_name = "api"
+
+urlpatterns = [
+    path("services", views.services, name="services"),
+    path("quote", views.quote, name="quote"),
+    path("estimates", views.estimate_create, name="estimates"),
+    # A str, not a uuid, converter: a malformed id gets the API's JSON 404, not the HTML page.
+    path("estimates/<str:public_id>", views.estimate_detail, name="estimate"),
+    path("import/terraform", views.import_terraform, name="import_terraform"),
+    path("openapi.json", docs.openapi_document, name="openapi"),
+    path("docs", docs.api_reference, name="docs"),
+    path("compare/<str:a>/<str:b>", views.compare, name="compare"),
+]

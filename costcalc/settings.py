@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from estimates.pricing import MAX_FORM_FIELDS_PER_CARD, MAX_ITEMS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -189,6 +191,18 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 COSTCALC_SAVE_RATE_LIMIT = int(os.environ.get("COSTCALC_SAVE_RATE_LIMIT", "30"))
 COSTCALC_SAVE_RATE_PERIOD = int(os.environ.get("COSTCALC_SAVE_RATE_PERIOD", "600"))
 COSTCALC_NUM_PROXIES = int(os.environ.get("COSTCALC_NUM_PROXIES", "0"))
+# Quotes (POST /api/v1/quote) and live recomputes (POST /preview) per client address and window.
+# Tests switch every limit but the saves' off; the tests of the limits switch them on.
+COSTCALC_RATE_LIMITS_ENABLED = env_bool("COSTCALC_RATE_LIMITS_ENABLED", not TESTING)
+COSTCALC_QUOTE_RATE_LIMIT = int(os.environ.get("COSTCALC_QUOTE_RATE_LIMIT", "120"))
+COSTCALC_QUOTE_RATE_PERIOD = int(os.environ.get("COSTCALC_QUOTE_RATE_PERIOD", "60"))
+COSTCALC_PREVIEW_RATE_LIMIT = int(os.environ.get("COSTCALC_PREVIEW_RATE_LIMIT", "300"))
+COSTCALC_PREVIEW_RATE_PERIOD = int(os.environ.get("COSTCALC_PREVIEW_RATE_PERIOD", "60"))
+
+# The editor posts one field per card for its service, accounts and group, one per Region ticked
+# and one per usage input: pricing.MAX_FORM_FIELDS_PER_CARD bounds that for any book (a test
+# checks each shipped book), so the largest estimate the editor takes always fits.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_ITEMS * MAX_FORM_FIELDS_PER_CARD + 100
 
 LOGGING = {
     "version": 1,

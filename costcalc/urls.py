@@ -6,3 +6,6 @@ urlpatterns = [
     path("api/v1/", include("estimates.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A form too large to read, posted to the editor, gets the editor page and a message.
+handler400 = "estimates.web.views.editor.bad_request"

@@ -5,6 +5,9 @@ counts; `cache.add` then `cache.incr` is atomic there. Limits come from settings
 
 - COSTCALC_SAVE_RATE_LIMIT: saves allowed per window and client address (30).
 - COSTCALC_SAVE_RATE_PERIOD: the window in seconds (600).
+- COSTCALC_QUOTE_RATE_LIMIT, _PERIOD: API quotes (120 per 60 s); COSTCALC_PREVIEW_RATE_LIMIT,
+  _PERIOD: the editor's live recomputes (300 per 60 s). Both apply only while
+  COSTCALC_RATE_LIMITS_ENABLED is on, as it is unless the tests run (settings.py).
 - COSTCALC_NUM_PROXIES: how many trusted reverse proxies stand in front of the app (0). With
   N > 0 the client address is the Nth address from the right of X-Forwarded-For, the one the
   outermost trusted proxy saw; anything left of it is what the client claimed and is ignored.
@@ -27,6 +30,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 SAVE = "save"
+QUOTE = "quote"
+PREVIEW = "preview"
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,33 @@ def hit(request: HttpRequest, scope: str, limit: int, period: int) -> Decision:
         count = 1
     retry_after = max(1, int((window + 1) * period - now) + 1)
     return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
+
+
+def _enabled_limit(name: str, limit: int, period: int) -> tuple[int, int] | None:
+    """(allowed, per seconds) for a limit read from COSTCALC_<NAME>_RATE_LIMIT and _PERIOD, or
+    None while COSTCALC_RATE_LIMITS_ENABLED is off (the tests' default)."""
+    if not getattr(settings, "COSTCALC_RATE_LIMITS_ENABLED", True):
+        return None
+    limit = int(getattr(settings, f"COSTCALC_{name}_RATE_LIMIT", limit))
+    period = int(getattr(settings, f"COSTCALC_{name}_RATE_PERIOD", period))
+    return limit, max(period, 1)
+
+
+def _hit_or_allow(request: HttpRequest, scope: str, limit: int, period: int) -> Decision:
+    found = _enabled_limit(scope.upper(), limit, period)
+    if found is None:
+        return Decision(allowed=True, count=0, limit=limit, retry_after=0)
+    return hit(request, scope, *found)
+
+
+def hit_quote(request: HttpRequest) -> Decision:
+    """Count one API quote by this client (COSTCALC_QUOTE_RATE_LIMIT per _PERIOD seconds)."""
+    return _hit_or_allow(request, QUOTE, 120, 60)
+
+
+def hit_preview(request: HttpRequest) -> Decision:
+    """Count one live recompute by this client (COSTCALC_PREVIEW_RATE_LIMIT per _PERIOD)."""
+    return _hit_or_allow(request, PREVIEW, 300, 60)
 
 
 def hit_save(request: HttpRequest) -> Decision:

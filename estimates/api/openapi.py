@@ -1080,9 +1080,14 @@ def document() -> dict:
                         ),
                         "400": answer(
                             "The body is not JSON, or something in it cannot be priced: an item, "
-                            "its price_book (a draft or unknown id) or its projection.",
+                            "its price_book (a draft or unknown id) or its projection; or it asks "
+                            "for more work than one request does: at most "
+                            f"{pricing.MAX_CELLS:,} item × Region × month cells, the months "
+                            "being the projection's when usage grows, else 1 (accounts are not "
+                            "counted: a pool's usage is a sum).",
                             example=ERRORS_EXAMPLE,
                         ),
+                        "429": answer("Too many quotes from this address.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
                     },
                 }
@@ -1113,7 +1118,8 @@ def document() -> dict:
                         "400": answer(
                             "Something in the body cannot be saved: an item, the name, "
                             "copied_from, the price_book (a draft or unknown id) or the "
-                            "projection.",
+                            "projection, or more item × Region × month cells than a quote "
+                            "takes.",
                             example=PROJECTION_ERRORS_EXAMPLE,
                         ),
                         "415": answer("The body is not sent as application/json."),

@@ -30,6 +30,9 @@ def services(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quote(request: HttpRequest) -> HttpResponse:
     """Price an estimate with the current price book, or the published one it names."""
+    decision = ratelimit.hit_quote(request)
+    if not decision.allowed:
+        return rate_limited_response(decision, "quotes")
     payload, errors = payloads.read_json_body(request)
     if errors:
         return payloads.errors_response(errors)
@@ -46,6 +49,9 @@ def quote(request: HttpRequest) -> HttpResponse:
     plan, projection_errors = payloads.read_projection(payload)
     if errors or projection_errors:
         return payloads.errors_response(errors + projection_errors)
+    errors = projection.check_work(items, plan)  # before any of the work is done
+    if errors:
+        return payloads.errors_response(errors)
     priced = pricing.price_items(catalog, items, free_tier)
     body = payloads.quote_as_json(catalog, priced)
     if plan is not None:
@@ -186,9 +192,9 @@ def _chosen_book(payload: object) -> tuple[PriceBook | None, HttpResponse | None
     return book, None
 
 
-def rate_limited_response(decision: ratelimit.Decision) -> HttpResponse:
+def rate_limited_response(decision: ratelimit.Decision, what: str = "saves") -> HttpResponse:
     message = (
-        f"Too many saves from your address: at most {decision.limit} in a while. "
+        f"Too many {what} from your address: at most {decision.limit} in a while. "
         f"Try again in {decision.retry_after} seconds."
     )
     response = payloads.error_response("rate", message, 429)

@@ -214,6 +214,28 @@ def check_projection(projection: Projection) -> list[FieldError]:
     return errors
 
 
+def months_priced(projection: Projection | None) -> int:
+    """How many months the engine prices: all of them when usage grows, else month 1 alone."""
+    if projection is None or projection.monthly_growth_percent == 0:
+        return 1
+    return projection.months
+
+
+def check_work(items: Iterable[pricing.Item], projection: Projection | None) -> list[FieldError]:
+    """The cap on one request's work: each item's Regions × the months priced, at most
+    pricing.MAX_CELLS in all. The message names the figure and how to come under it."""
+    months = months_priced(projection)
+    cells = sum(len(item.regions) for item in items) * months
+    if cells <= pricing.MAX_CELLS:
+        return []
+    message = (
+        f"This asks for {cells:,} item × Region × month cells ({months} months priced); "
+        f"at most {pricing.MAX_CELLS:,} are priced at once. Use fewer cards or Regions, "
+        "a shorter projection, or no growth."
+    )
+    return [FieldError(None, GROWTH_FIELD if months > 1 else "items", message)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Projecting
 
@@ -273,10 +295,10 @@ def project(
 
     `first` is month 1 when the caller has priced these items already.
     """
-    errors = check_projection(projection)
+    items = tuple(items)
+    errors = check_projection(projection) or check_work(items, projection)
     if errors:
         raise PricingError(errors)
-    items = tuple(items)
     if first is None:
         first = pricing.quote(catalog, items, free_tier)  # checks the items, once
     months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +20,7 @@ from estimates.web.forms import CardFormSet, EstimateForm
 from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
+RECALCULATIONS = "recalculations"
 
 
 @dataclass
@@ -135,6 +139,9 @@ def estimate_new(request: HttpRequest) -> HttpResponse:
         data = initial_data(request)
         action = ""
     else:
+        decision = ratelimit.hit_preview(request)
+        if not decision.allowed:
+            return rate_limited_page(request, decision, RECALCULATIONS)
         action = request.POST.get("action", "")
         data = CardFormSet.apply_action(catalog, request.POST, action)
     editor = build_editor(catalog, data)
@@ -179,8 +186,34 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def estimate_preview(request: HttpRequest) -> HttpResponse:
     """Live recompute: the totals, each card's lines and each field's message, as a fragment."""
+    decision = ratelimit.hit_preview(request)
+    if not decision.allowed:
+        return rate_limited_page(request, decision, RECALCULATIONS)
     catalog = PriceBook.objects.current_catalog()
     if catalog is None:
         return no_price_book(request)
     editor = build_editor(catalog, request.POST)
     return render(request, TEMPLATE + "#preview", editor_context(editor))
+
+
+OVERSIZE_MESSAGE = (
+    "This form was too large to read (more than {fields:,} fields or {megabytes} MB), so none "
+    "of it was used. An estimate holds at most {cards} cards: split it into several."
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a form too large to read, posted to the editor, answers the editor page
+    with a message (413); any other bad request is Django's 400."""
+    editor_paths = {reverse(f"estimates:{name}") for name in ("new", "save", "preview")}
+    oversize = isinstance(exception, TooManyFieldsSent | RequestDataTooBig)
+    catalog = PriceBook.objects.current_catalog() if oversize else None
+    if request.path not in editor_paths or catalog is None:
+        return defaults.bad_request(request, exception)
+    message = OVERSIZE_MESSAGE.format(
+        fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        megabytes=f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g}",
+        cards=pricing.MAX_ITEMS,
+    )
+    editor = build_editor(catalog, initial_data(request))
+    return render(request, TEMPLATE, editor_context(editor, oversize=message), status=413)

@@ -23,12 +23,14 @@ def load_estimate(public_id: UUID) -> Estimate:
     )
 
 
-def rate_limited_page(request: HttpRequest, decision: ratelimit.Decision) -> HttpResponse:
-    """The 429 page for a client that saved too often, with Retry-After."""
+def rate_limited_page(
+    request: HttpRequest, decision: ratelimit.Decision, what: str = "saves"
+) -> HttpResponse:
+    """The 429 page for a client that saved (or recalculated) too often, with Retry-After."""
     response = render(
         request,
         "429.html",
-        {"limit": decision.limit, "retry_after": decision.retry_after},
+        {"limit": decision.limit, "retry_after": decision.retry_after, "what": what},
         status=429,
     )
     response["Retry-After"] = str(decision.retry_after)

@@ -1,0 +1,159 @@
+"""The worst case each endpoint allows: the largest body the limits let through, timed.
+
+Run: .venv/bin/python bench/worst_case.py [--repeat N]
+
+It migrates a throw-away SQLite database (which seeds the price books), builds the heaviest
+estimate the limits allow, and times it in process through Django's full middleware stack (DEBUG
+off, rate limits off):
+
+- the heaviest card is the service with the most rates in the most Regions (WAF: 14 rates in
+  each of 9 Regions), in MAX_ACCOUNTS accounts, every input at a large value;
+- as many cards as pricing.MAX_ITEMS allows and, with a projection whose usage grows, as many as
+  the cap on item × Region × month cells (pricing.MAX_CELLS) allows;
+- POST /api/v1/quote, POST /preview (the editor's live recompute) and POST /api/v1/estimates (a
+  save, which projects too), each without growth (one month priced) and with a 36-month
+  projection whose usage changes every month (0.0001% a month).
+
+It prints the slowest of --repeat runs per request, in seconds, beside the target of 2 s.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = Path(tempfile.mkdtemp(prefix="costcalc-bench-")) / "bench.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costcalc.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from estimates import pricing  # noqa: E402
+from estimates.models import PriceBook  # noqa: E402
+from estimates.web.forms import CardFormSet  # noqa: E402
+
+TARGET_SECONDS = 2.0
+MONTHS = 36
+GROWTH = "0.0001"  # every month's usage differs from the last, so every month is priced
+
+
+def heaviest_item(catalog: pricing.Catalog) -> pricing.Item:
+    """The card with the most rates over its Regions, every input high but valid."""
+
+    def rate_count(code: str) -> int:
+        service = catalog.services[code]
+        return sum(len(service.rates_for(region)) for region in catalog.service_regions(code))
+
+    code = max(catalog.services, key=rate_count)
+    service = catalog.services[code]
+    usage = {
+        spec.key: min(spec.max_value, Decimal(10) ** 9)
+        for spec in service.inputs
+        if not (spec.whole and spec.max_value <= 1)  # switches, some needing another card
+    }
+    for key in pricing.check_usage(service, usage):
+        usage.pop(key)
+    return pricing.Item(
+        code, usage=usage, accounts=pricing.MAX_ACCOUNTS, regions=catalog.service_regions(code)
+    )
+
+
+def body(items: list[pricing.Item], months: int | None) -> str:
+    payload = {
+        "name": "Worst case",
+        "items": [
+            {
+                "service": item.service,
+                "regions": list(item.regions),
+                "accounts": item.accounts,
+                "usage": {key: pricing.decimal_text(value) for key, value in item.usage.items()},
+            }
+            for item in items
+        ],
+    }
+    if months:
+        payload["projection"] = {"months": months, "monthly_growth_percent": GROWTH}
+    return json.dumps(payload)
+
+
+def form(items: list[pricing.Item], months: int, growth: str) -> dict:
+    data = CardFormSet.data_for(items)
+    data.update(
+        {"free_tier": "on", "projection_months": str(months), "projection_growth_percent": growth}
+    )
+    return data
+
+
+def slowest(send, repeat: int, status: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = send()
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == status, (response.status_code, response.content[:300])
+        # A priced answer, not a refusal: the page's total, or the JSON's figures.
+        assert (
+            b'id="monthly-total">$' in response.content
+            or b'"id"' in response.content
+            or (b'"monthly_total"' in response.content)
+        ), response.content[:300]
+    return max(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    catalog = PriceBook.objects.current().catalog()
+    card = heaviest_item(catalog)
+    per_card = len(card.regions)
+    plain = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
+    grown = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // (per_card * MONTHS))
+    client = Client(HTTP_HOST="localhost")
+    htmx = {"HX-Request": "true"}
+    quote_body, grown_body = body(plain, None), body(grown, MONTHS)
+    plain_form, grown_form = form(plain, MONTHS, "0"), form(grown, MONTHS, GROWTH)
+    cases = [
+        ("POST /api/v1/quote", plain, 1, "/api/v1/quote", quote_body, 200),
+        ("POST /api/v1/quote, projection", grown, MONTHS, "/api/v1/quote", grown_body, 200),
+        ("POST /preview, 0% growth", plain, 1, "/preview", plain_form, 200),
+        ("POST /preview, projection", grown, MONTHS, "/preview", grown_form, 200),
+        ("POST /api/v1/estimates", plain, 1, "/api/v1/estimates", quote_body, 201),
+        ("POST /api/v1/estimates, projection", grown, MONTHS, "/api/v1/estimates", grown_body, 201),
+    ]
+    print(
+        f"card: {card.service} in {per_card} Regions × {card.accounts:,} accounts; "
+        f"cap: {pricing.MAX_CELLS:,} item × Region × month cells"
+    )
+    print(f"{'request':<36} {'cards':>5} {'cells':>7} {'slowest s':>10} {'target s':>9}")
+    with override_settings(DEBUG=False, COSTCALC_RATE_LIMITS_ENABLED=False):
+        for name, items, months, path, data, status in cases:
+            if isinstance(data, str):
+
+                def send(path=path, data=data):
+                    return client.post(path, data, content_type="application/json")
+            else:
+
+                def send(path=path, data=data):
+                    return client.post(path, data, headers=htmx)
+
+            seconds = slowest(send, args.repeat, status)
+            cells = len(items) * per_card * months
+            print(f"{name:<36} {len(items):>5} {cells:>7,} {seconds:>10.2f} {TARGET_SECONDS:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -285,11 +285,13 @@ SCHEMA_COMPONENTS = {
         examples=["0.03", "0.001", "3000.00"],
     ),
     "QuantityInput": {
-        "type": ["number", "string"],
+        "type": ["number", "string", "boolean"],
         "description": (
             "A quantity: a JSON number, read as an exact decimal (never a float), or a numeric "
             'string ("2,000,000" and "0.5" too). At most 10^15 and 10 decimal places; each '
-            "input's bounds are in /api/v1/services."
+            "input's bounds are in /api/v1/services. A yes/no input (min 0, max 1, step 1, "
+            "such as shield_advanced_covered) also takes true and false; true is 1. Any other "
+            "input refuses a boolean."
         ),
         "examples": [2000000, "0.5"],
     },

@@ -66,7 +66,7 @@ def read_quote_body(
         return free_tier, [], [*errors, FieldError(None, "items", message)]
     items = []
     for index, raw in enumerate(raw_items):
-        item, item_errors = _read_item(raw, index)
+        item, item_errors = _read_item(raw, index, catalog)
         if item is not None:
             reported = {error.field for error in item_errors}
             checked = pricing.check_item(catalog, item, index)
@@ -84,7 +84,9 @@ def _unknown_fields(raw: dict, known: frozenset[str], index: int | None) -> list
     ]
 
 
-def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[FieldError]]:
+def _read_item(
+    raw: object, index: int, catalog: pricing.Catalog
+) -> tuple[pricing.Item | None, list[FieldError]]:
     """One item's JSON as an engine item; what does not parse is reported and left out."""
     if not isinstance(raw, dict):
         return None, [FieldError(index, "item", "Each item must be a JSON object.")]
@@ -111,10 +113,15 @@ def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[Field
     if not isinstance(raw_usage, dict):
         return None, [*errors, FieldError(index, "usage", "usage must be a JSON object.")]
     usage: dict[str, Decimal] = {}
+    service_spec = catalog.services.get(service)
     for key, raw_value in raw_usage.items():
+        spec = service_spec.input(str(key)) if service_spec else None
         try:
             if raw_value is None:
                 raise ValueError("Enter a number.")
+            if isinstance(raw_value, bool) and spec is not None and spec.is_switch:
+                usage[str(key)] = Decimal(int(raw_value))  # a yes/no input: true is 1
+                continue
             usage[str(key)] = pricing.parse_quantity(raw_value)
         except ValueError as error:
             errors.append(FieldError(index, str(key), str(error)))

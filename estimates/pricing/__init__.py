@@ -48,6 +48,9 @@ MAX_ITEMS = 200
 # projection or without growth, else the projection's months). Accounts are not counted: a
 # pool's usage is a sum, so 100,000 accounts cost what one does (bench/worst_case.py).
 MAX_CELLS = 5_000
+# A card whose lines for one input cost more than this a month is far outside what any
+# organisation spends on a security service: the editor notes it beside the input, unrefused.
+OUTSIZE_MONTHLY = Decimal(10_000_000)
 # An editor card posts its service, accounts and group, each Region ticked and each usage input.
 MAX_FORM_FIELDS_PER_CARD = 64
 MAX_DECIMAL_PLACES = 10
@@ -141,6 +144,11 @@ class InputSpec:
     @property
     def step(self) -> str:
         return "1" if self.whole else "any"
+
+    @property
+    def is_switch(self) -> bool:
+        """A yes/no input (0 or 1): a checkbox in the editor, true/false (or 0/1) in the API."""
+        return self.whole and self.min_value == 0 and self.max_value == 1
 
 
 @dataclass(frozen=True)
@@ -944,3 +952,25 @@ def check_waivers(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]
                     )
                 )
     return errors
+
+
+def outsize_notes(catalog: Catalog, item_quote: ItemQuote) -> dict[str, str]:
+    """A note by usage key for each input whose lines cost more than OUTSIZE_MONTHLY a month
+    on this card (all its accounts and Regions): the figure it implies, to check the input."""
+    service = catalog.services[item_quote.item.service]
+    meters = {rate.code: rate.meters for rate in service.rates}
+    costs: dict[str, Decimal] = {}
+    for line in item_quote.lines:
+        for key in meters.get(line.usage_key, ()):
+            costs[key] = exact_sum([costs.get(key, ZERO), line.monthly, line.upfront])
+    notes = {}
+    for key, cost in costs.items():
+        spec = service.input(key)
+        if spec is None or cost <= OUTSIZE_MONTHLY:
+            continue
+        value = item_quote.item.usage.get(key, ZERO)
+        notes[key] = (
+            f"{plain_number(value)} {spec.unit} is far more than any organisation uses: it "
+            f"comes to {money(cost)} a month on this card. Check the figure and its unit."
+        )
+    return notes

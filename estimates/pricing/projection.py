@@ -214,6 +214,30 @@ def check_projection(projection: Projection) -> list[FieldError]:
     return errors
 
 
+# Usage that grows more than this many times over the horizon is far outside what any
+# organisation plans for: the editor notes it beside the growth, unrefused.
+OUTSIZE_GROWTH_FACTOR = Decimal(100)
+
+
+def outsize_growth_note(
+    projection: Projection, result: ProjectionResult | None = None
+) -> str | None:
+    """A note when the growth multiplies usage more than OUTSIZE_GROWTH_FACTOR times by the
+    last month: the factor it implies (and that month's total, once projected), else None."""
+    factor = growth_factor(projection.monthly_growth_percent, projection.months)
+    if factor <= OUTSIZE_GROWTH_FACTOR:
+        return None
+    shown = pricing.plain_number(factor.quantize(Decimal(1)) if factor < 10**15 else factor)
+    note = (
+        f"{pricing.plain_number(projection.monthly_growth_percent)}% a month for "
+        f"{projection.months} months multiplies usage {shown} times by month "
+        f"{projection.months}"
+    )
+    if result is not None:
+        note += f", when it costs {pricing.money(result.months[-1].total)} a month"
+    return note + ": far more growth than any organisation plans for. Check the figure."
+
+
 def months_priced(projection: Projection | None) -> int:
     """How many months the engine prices: all of them when usage grows, else month 1 alone."""
     if projection is None or projection.monthly_growth_percent == 0:

@@ -99,3 +99,9 @@ def signed_money(amount: Decimal | None) -> str:
         return ""
     text = pricing.money(amount)
     return f"+{text}" if pricing.cents(amount) > 0 else text
+
+
+@register.filter
+def field_note(field) -> str:
+    """The note a form holds for a bound field (far outside what anyone uses), or ""."""
+    return getattr(field.form, "notes", {}).get(field.name, "")

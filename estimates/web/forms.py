@@ -68,6 +68,40 @@ def utf8_text(value: str) -> None:
         raise ValidationError(message, code="invalid")
 
 
+class SwitchInput(forms.CheckboxInput):
+    """A checkbox that hands its field the text posted ("" when unticked), so "0" stays 0."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: SwitchField.truth(value) == 1)
+
+    def value_from_datadict(self, data, files, name) -> str:
+        return data.get(name, "") if name in data else ""
+
+
+class SwitchField(QuantityField):
+    """A yes/no input as a checkbox: ticked ("on", or "1" from a prefilled copy) is 1."""
+
+    TRUE = {"on", "1", "true", "yes"}
+    FALSE = {"", "0", "off", "false", "no"}
+
+    def __init__(self, spec: pricing.InputSpec, **kwargs):
+        attrs = {"data-usage-key": spec.key, "value": "1"}
+        super().__init__(spec, widget=SwitchInput(attrs=attrs), **kwargs)
+
+    @classmethod
+    def truth(cls, value: object) -> int | None:
+        text = str(value).strip().lower() if value is not None else ""
+        if text in cls.TRUE:
+            return 1
+        if text in cls.FALSE:
+            return 0
+        return None
+
+    def to_python(self, value: object) -> Decimal:
+        truth = self.truth(value)
+        return Decimal(truth) if truth is not None else super().to_python(value)
+
+
 class AccountsField(forms.Field):
     """How many accounts run this card's usage: a whole number from 1; blank is 1."""
 
@@ -116,6 +150,7 @@ class CardForm(forms.Form):
     def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
+        self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
         code = self.data.get(self.add_prefix("service")) if self.is_bound else None
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
@@ -124,8 +159,12 @@ class CardForm(forms.Form):
         self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
         if self.service_spec:
             for spec in self.service_spec.inputs:
-                self.fields[spec.key] = QuantityField(spec)
-        describe(self, *self.fields.keys() - {"service", "regions"})
+                field_class = SwitchField if spec.is_switch else QuantityField
+                self.fields[spec.key] = field_class(spec)
+        describe(self, "accounts", "group")
+        describe(
+            self, *self.fields.keys() - {"service", "regions", "accounts", "group"}, notes=True
+        )
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]
@@ -187,13 +226,15 @@ class CardForm(forms.Form):
         )
 
 
-def describe(form: forms.Form, *names: str) -> None:
-    """Point each field at its help text and its message, so screen readers read them."""
+def describe(form: forms.Form, *names: str, notes: bool = False) -> None:
+    """Point each field at its help text, its message and (in the editor) its note, so screen
+    readers read them."""
     for name in names:
         field = form.fields[name]
         auto_id = form[name].auto_id
         ids = [f"{auto_id}_helptext"] if field.help_text else []
-        field.widget.attrs["aria-describedby"] = " ".join([*ids, f"{auto_id}_error"])
+        ids += [f"{auto_id}_error", f"{auto_id}_note"] if notes else [f"{auto_id}_error"]
+        field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
 class BaseCardFormSet(forms.BaseFormSet):
@@ -372,7 +413,9 @@ class EstimateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        describe(self, "name", "description", "projection_months", "projection_growth_percent")
+        self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
+        describe(self, "name", "description", "projection_months")
+        describe(self, "projection_growth_percent", notes=True)
 
     def projection(self) -> projection.Projection | None:
         """The projection asked for, or None while either of its fields has an error."""

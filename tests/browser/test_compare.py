@@ -75,7 +75,7 @@ def test_the_projection_follows_what_is_typed(page, live_server):
 
     shield = add_service(page, "shield")
     page.get_by_label("Monthly growth").fill("0")
-    shield.locator('[data-usage-key="advanced_subscriptions"]').fill("1")
+    shield.locator('[data-usage-key="advanced_subscriptions"]').check()
     expect(page.locator('[data-commitment="shield.advanced_subscriptions"]')).to_contain_text(
         "binds months 1–12: 12 × $3,000.00 = $36,000.00 committed"
     )

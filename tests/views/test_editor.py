@@ -93,7 +93,7 @@ class TestEditorPage:
         expected = {
             "id_card-0-accounts": "id_card-0-accounts_helptext id_card-0-accounts_error",
             "id_card-0-group": "id_card-0-group_helptext id_card-0-group_error",
-            "id_card-0-keys": "id_card-0-keys_helptext id_card-0-keys_error",
+            "id_card-0-keys": "id_card-0-keys_helptext id_card-0-keys_error id_card-0-keys_note",
             "id_name": "id_name_error",
             "id_description": "id_description_error",
         }

@@ -139,7 +139,10 @@ class TestProjectionFields:
         select = re.search(r'<select[^>]*id="id_projection_months"[^>]*>', html).group(0)
         assert 'aria-describedby="id_projection_months_error"' in select
         growth = re.search(r'<input[^>]*id="id_projection_growth_percent"[^>]*>', html).group(0)
-        described = "id_projection_growth_percent_helptext id_projection_growth_percent_error"
+        described = (
+            "id_projection_growth_percent_helptext id_projection_growth_percent_error "
+            "id_projection_growth_percent_note"
+        )
         assert f'aria-describedby="{described}"' in growth
 
 

@@ -67,6 +67,8 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
+    for form, item_quote in item_quotes.items():
+        form.notes = pricing.outsize_notes(catalog, item_quote)
     quote = projected = None
     if formset.is_valid():
         quote = priced
@@ -78,6 +80,10 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
                 )
             except pricing.PricingError as error:
                 estimate_form.add_pricing_errors(error.errors)
+    plan = estimate_form.projection()
+    note = plan and projection.outsize_growth_note(plan, projected)
+    if note:
+        estimate_form.notes["projection_growth_percent"] = note
     return Editor(catalog, estimate_form, formset, cards, quote, projected)
 
 

@@ -394,6 +394,11 @@ class EstimateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
     copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # How many resources of an imported plan are not priced, so every recompute still marks the
+    # total incomplete.
+    unpriced_resources = forms.IntegerField(
+        required=False, min_value=0, max_value=1_000_000, widget=forms.HiddenInput
+    )
     projection_months = forms.TypedChoiceField(
         label="Project over",
         choices=[(months, f"{months} months") for months in projection.MONTH_CHOICES],

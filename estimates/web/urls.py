@@ -10,6 +10,11 @@ editor_patterns = [
     path("preview", editor.estimate_preview, name="preview"),
     path("save", editor.estimate_save, name="save"),
     path("import/terraform", terraform_import.terraform_import, name="import_terraform"),
+    path(
+        "import/terraform/editor",
+        terraform_import.terraform_import_editor,
+        name="import_terraform_editor",
+    ),
 ]
 
 # A saved estimate, by its public UUID: the page, its CSV, and repricing it with today's book.

@@ -22,13 +22,14 @@ def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, (DATA / name).read_bytes() if content is None else content)
 
 
-def post(client, plan=None, usage=None):
+def post(client, plan=None, usage=None, follow=True):
+    """Upload, and follow the redirect to the filled editor as a browser does."""
     files = {}
     if plan is not None:
         files["plan"] = plan
     if usage is not None:
         files["usage"] = usage
-    return client.post(URL, files)
+    return client.post(URL, files, follow=follow)
 
 
 def field_message(response, name: str) -> str:
@@ -245,3 +246,56 @@ def test_the_imported_editor_has_no_inline_script_or_style(client, price_book):
 
     assert parser.problems == []
     assert csp_directives(response["Content-Security-Policy"])["style-src"] == ["'self'"]
+
+
+class TestPostRedirectGet:
+    """Issue 20, item 11: the upload redirects to a GET of the filled editor, kept in the
+    database-backed session, and an import with resources left out says so at the total."""
+
+    def test_the_upload_redirects_and_a_reload_shows_the_same_editor(self, client, price_book):
+        response = post(client, upload("baseline.plan.json"), follow=False)
+        assert response.status_code == 302
+        assert response["Location"] == "/import/terraform/editor"
+        first = client.get("/import/terraform/editor")
+        again = client.get("/import/terraform/editor")  # a reload: no plan is posted
+        assert first.status_code == again.status_code == 200
+        assert monthly_total(first) == monthly_total(again) == "$3,668.60"
+        assertContains(again, "Imported from baseline.plan.json")
+        assert Estimate.objects.count() == 0
+
+    def test_the_cards_live_in_the_database_session_not_the_process(self, client, price_book):
+        from django.contrib.sessions.models import Session
+
+        post(client, upload("baseline.plan.json"), follow=False)
+        (session,) = Session.objects.all()
+        stored = session.get_decoded()["terraform_import"]
+        assert stored["plan_name"] == "baseline.plan.json"
+        assert len(stored["result"]["items"]) == 10
+        # Another client (another browser) has no import to show: back to the upload form.
+        other = Client().get("/import/terraform/editor")
+        assert other.status_code == 302
+        assert other["Location"] == URL
+
+    def test_unpriced_resources_mark_the_total_incomplete_above_the_cards(self, client, price_book):
+        response = post(client, upload("baseline.plan.json"))
+        html = response.content.decode()
+        assert re.search(
+            r'<p class="incomplete" id="total-incomplete" role="status">Incomplete: 16 resources '
+            r"of the imported plan are not priced \(listed above the cards\)",
+            html,
+        )
+        assert html.index('id="unpriced"') < html.index('id="editor"')
+        assert (
+            '<details class="imported-part" open>\n      <summary><h3 id="unpriced-heading">'
+            in (html)
+        )
+
+    def test_the_mark_survives_a_live_recompute(self, client, price_book):
+        response = post(client, upload("baseline.plan.json"))
+        data = response.context["editor"].formset.data.copy()
+        data.update({"free_tier": "on", "unpriced_resources": "16"})
+        preview = client.post("/preview", data, headers={"HX-Request": "true"})
+        assertContains(preview, "Incomplete: 16 resources of the imported plan are not priced")
+
+    def test_an_editor_without_an_import_has_no_mark(self, client, price_book):
+        assertNotContains(client.get("/"), 'id="total-incomplete"')

@@ -50,6 +50,11 @@ class Editor:
         return card_errors + len(self.formset.non_form_errors()) + len(self.estimate_form.errors)
 
     @property
+    def unpriced_resources(self) -> int:
+        """Resources of an imported plan that the totals leave out (0 without an import)."""
+        return self.estimate_form.cleaned_data.get("unpriced_resources") or 0
+
+    @property
     def can_add(self) -> bool:
         return len(self.formset.forms) < pricing.MAX_ITEMS
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from estimates import pricing
 from estimates.importers import terraform
 from estimates.models import PriceBook
 from estimates.web.forms import CardFormSet, TerraformImportForm
@@ -39,9 +41,15 @@ class Imported:
         return sum(len(item.addresses) for item in self.result.items)
 
 
+# The session key an import's result waits under between its POST and the editor's GET.
+SESSION_KEY = "terraform_import"
+
+
 @require_http_methods(["GET", "POST"])
 def terraform_import(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST: the editor with the plan's cards, or the form with messages."""
+    """GET: the upload form. POST: read the plan, keep its cards in the session and redirect to
+    the filled editor (post/redirect/get: a reload never posts the plan again); or the form
+    with messages."""
     book = PriceBook.objects.current()
     if book is None:
         return editor_views.no_price_book(request)
@@ -50,13 +58,71 @@ def terraform_import(request: HttpRequest) -> HttpResponse:
     form = TerraformImportForm(request.POST, request.FILES, price_book=book)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
-    result = form.cleaned_data["result"]
+    # The database-backed session: any process behind the load balancer can answer the GET.
+    request.session[SESSION_KEY] = {
+        "plan_name": form.cleaned_data["plan"].name,
+        "name": form.estimate_name(),
+        "result": result_as_session(form.cleaned_data["result"]),
+    }
+    return redirect("estimates:import_terraform_editor", permanent=False)
+
+
+@require_GET
+def terraform_import_editor(request: HttpRequest) -> HttpResponse:
+    """The editor filled with the plan imported last in this session, and what it needs."""
+    book = PriceBook.objects.current()
+    if book is None:
+        return editor_views.no_price_book(request)
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        return redirect("estimates:import_terraform")
+    result = result_from_session(stored["result"])
     data = CardFormSet.data_for([item.as_item() for item in result.items])
-    data.update({"free_tier": "on", "name": form.estimate_name()})
+    data.update(
+        {
+            "free_tier": "on",
+            "name": stored["name"],
+            "unpriced_resources": str(len(result.unpriced)),
+        }
+    )
     editor = editor_views.build_editor(book.catalog(), data)
-    imported = Imported(form.cleaned_data["plan"].name, result, needed_usage(editor, result))
+    imported = Imported(stored["plan_name"], result, needed_usage(editor, result))
     return render(
         request, editor_views.TEMPLATE, editor_views.editor_context(editor, imported=imported)
+    )
+
+
+def result_as_session(result: terraform.ImportResult) -> dict:
+    """An import's result as JSON the session stores (quantities as exact decimal text)."""
+    return {
+        "items": [
+            {
+                **asdict(item),
+                "usage": {key: pricing.decimal_text(value) for key, value in item.usage.items()},
+            }
+            for item in result.items
+        ],
+        "needs_usage": [asdict(need) for need in result.needs_usage],
+        "unpriced": [asdict(entry) for entry in result.unpriced],
+        "warnings": list(result.warnings),
+    }
+
+
+def result_from_session(stored: dict) -> terraform.ImportResult:
+    return terraform.ImportResult(
+        items=[
+            terraform.ImportedItem(
+                **{
+                    **item,
+                    "usage": {key: Decimal(value) for key, value in item["usage"].items()},
+                    "addresses": tuple(item["addresses"]),
+                }
+            )
+            for item in stored["items"]
+        ],
+        needs_usage=[terraform.NeedsUsage(**need) for need in stored["needs_usage"]],
+        unpriced=[terraform.Unpriced(**entry) for entry in stored["unpriced"]],
+        warnings=list(stored["warnings"]),
     )
 
 

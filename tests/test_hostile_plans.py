@@ -93,7 +93,7 @@ def test_the_upload_answers_any_plan(client, price_book, raw, usage):
     if usage is not None:
         files["usage"] = SimpleUploadedFile("usage.json", json.dumps(usage).encode())
 
-    response = client.post(UPLOAD, files)
+    response = client.post(UPLOAD, files, follow=True)  # to the filled editor (PRG)
 
     assert response.status_code in (200, 400)
     assert Estimate.objects.count() == 0
@@ -102,7 +102,8 @@ def test_the_upload_answers_any_plan(client, price_book, raw, usage):
 @HOSTILE
 @given(content=st.binary(max_size=300))
 def test_the_upload_answers_any_bytes(client, price_book, content):
-    response = client.post(UPLOAD, {"plan": SimpleUploadedFile("plan.json", content)})
+    plan = SimpleUploadedFile("plan.json", content)
+    response = client.post(UPLOAD, {"plan": plan}, follow=True)  # to the filled editor (PRG)
 
     assert response.status_code in (200, 400)
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estimates import pricing
-from estimates.pricing import Item
+from estimates.pricing import Item, projection
 from estimates.pricing.terms import (
     RateOverride,
     Terms,
@@ -307,3 +307,31 @@ def test_parse_reads_the_readme_terms_and_gives_them_back_as_given():
 )
 def test_bad_terms_name_their_field(raw, field, message):
     assert errors_of(raw).get(field) == message
+
+
+def test_a_projection_projects_net_with_credits_for_credit_months():
+    terms = replace(README_TERMS, credit_months=2)
+    result = projection.project(
+        CATALOG, [KMS], True, projection.Projection(12, Decimal(0)), terms=terms
+    )
+    assert result.net_currency == "EUR"
+    assert result.monthly_totals[0] == Decimal("15.94")
+    # months 1–2: (12.752 − 5) × 1.2 × 0.92; later: 12.752 × 1.2 × 0.92
+    assert result.net_monthly_totals[:3] == (
+        Decimal("8.558208"),
+        Decimal("8.558208"),
+        Decimal("14.0782080"),
+    )
+    assert result.net_total == 2 * Decimal("8.558208") + 10 * Decimal("14.0782080")
+
+
+def test_a_growing_projection_prices_each_month_net():
+    result = projection.project(
+        CATALOG,
+        [KMS],
+        True,
+        projection.Projection(12, Decimal(100)),
+        terms=Terms(discount_percent=Decimal(50)),
+    )
+    for listed, net in zip(result.monthly_totals, result.net_monthly_totals, strict=True):
+        assert net == listed / 2

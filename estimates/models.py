@@ -911,6 +911,13 @@ class Estimate(models.Model):
             )
         return compare.compare_quotes(a, b, same_price_book=False, a_at_b_prices=a_at_b_prices)
 
+    def compare_net_to(self, other: Estimate) -> _terms.NetComparison | None:
+        """This estimate's net figures (A) against `other`'s (B), split into what their terms
+        and what their usage changed; None when neither has terms."""
+        if self.pinned_terms.is_list and other.pinned_terms.is_list:
+            return None
+        return _terms.compare_net(self.price_book.catalog(), self.net_quote(), other.net_quote())
+
     def lineage(self, limit: int = LINEAGE_SHOWN) -> list[Estimate]:
         """The estimates this one was copied from, nearest first: `limit` of them, one query."""
         if self.copied_from_id is None:

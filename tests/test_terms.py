@@ -14,6 +14,7 @@ from estimates.pricing.terms import (
     Terms,
     allocate,
     apply_terms,
+    compare_net,
     money_in,
     parse_terms,
     shown,
@@ -335,3 +336,23 @@ def test_a_growing_projection_prices_each_month_net():
     )
     for listed, net in zip(result.monthly_totals, result.net_monthly_totals, strict=True):
         assert net == listed / 2
+
+
+def test_compare_tells_a_change_of_terms_from_a_change_of_usage():
+    a = net_of(Terms(discount_percent=Decimal(10)))
+    more_keys = Item("kms", usage={"keys": Decimal(20), "symmetric_requests": Decimal(2_000_000)})
+    b = net_of(Terms(discount_percent=Decimal(20)), more_keys)
+    compared = compare_net(CATALOG, a, b)
+    assert compared.monthly_delta == Decimal("20.752") - Decimal("14.346")  # 25.94 × 0.8 − A
+    assert compared.terms_effect == Decimal("12.752") - Decimal("14.346")  # A's usage at B's 20%
+    assert compared.usage_effect == Decimal("8.000")  # 10 more keys at 20% off
+    assert compared.terms_effect + compared.usage_effect == compared.monthly_delta
+
+
+def test_compare_across_currencies_gives_only_the_usage_effect_in_bs_currency():
+    a = net_of(Terms())
+    b = net_of(Terms(currency="EUR", usd_rate=Decimal("0.5")))
+    compared = compare_net(CATALOG, a, b)
+    assert compared.monthly_delta is None and compared.terms_effect is None
+    assert compared.usage_effect == 0  # same usage: all of the change is the terms'
+    assert compared.no_split_because == "A is in USD, B in EUR."

@@ -29,6 +29,7 @@ QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 UNIT_PRICE_PATTERN = r"^[0-9]+\.[0-9]{2,}$"
 # A line's share of its pool's cost, 0 to 1, shown to payloads.SHARE_SHOWN (6 decimals).
 SHARE_PATTERN = r"^(0(\.[0-9]{1,6})?|1)$"
+PERCENT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 GROWTH_PATTERN = rf"^-?[0-9]+(\.[0-9]{{1,{projection.GROWTH_PLACES}}})?$"
 SCHEMAS = "#/components/schemas/"
 
@@ -171,6 +172,21 @@ QUOTE_BODY_PROPERTIES = {
             "Null or absent: none asked for."
         ),
     },
+    "terms": {
+        "oneOf": [ref("TermsBody"), {"type": "null"}],
+        "description": (
+            "The organisation's terms over list prices; the answer then has net figures. A bad "
+            "term is a 400 on terms.<field>. Not with terms_id."
+        ),
+    },
+    "terms_id": {
+        "type": ["string", "null"],
+        "format": "uuid",
+        "description": (
+            "The id of named terms (POST /api/v1/terms) to apply instead of terms; a save keeps "
+            "a copy of them, so a later change of the named terms never changes it."
+        ),
+    },
 }
 SAVE_FIELDS = {
     "name": text(
@@ -237,6 +253,22 @@ LINE = answer_shape(
     },
     "One cost line of a card, with the working.",
 )
+NET_LINE_PROPERTIES = {
+    "net_monthly": ref(
+        "NetMoney", "With terms: this line a month after its override or discount, converted."
+    ),
+    "net_upfront": ref("NetMoney", "With terms: its one-off cost, the same way."),
+    "discount_percent": nullable(
+        text("A percent as given.", pattern=PERCENT_PATTERN),
+        "With terms: the discount applied to this line (its service's, else the overall one), "
+        "or null when a private rate replaced its price.",
+    ),
+    "override_unit_price": nullable(
+        text("A USD price per the line's per_units.", pattern=QUANTITY_PATTERN),
+        "With terms: the private rate that priced this line, or null.",
+    ),
+}
+LINE = {**LINE, "properties": {**LINE["properties"], **NET_LINE_PROPERTIES}}
 
 QUOTE_ITEM_PROPERTIES = {
     "service": text("The service code."),
@@ -255,7 +287,10 @@ QUOTE_ITEM_PROPERTIES = {
     "lines": array(
         ref("Line"), "The card's cost lines, Region by Region; none when its usage is all zero."
     ),
+    "net_monthly": ref("NetMoney", "With terms: the card a month, net, before credits and tax."),
+    "net_upfront": ref("NetMoney", "With terms: the card's one-off cost, net."),
 }
+NET_ONLY = ("net_monthly", "net_upfront", "terms", "net", "terms_name")
 
 QUOTE_PROPERTIES = {
     "currency": {"const": pricing.CURRENCY, "description": "Every amount is in this currency."},
@@ -265,6 +300,51 @@ QUOTE_PROPERTIES = {
     "upfront_total": ref("Money", "One-off costs."),
     "first_12_months_total": ref("Money", "upfront_total + 12 × monthly_total."),
     "items": array(ref("QuoteItem"), "The cards, in the order they were sent."),
+    "terms": ref("Terms", "With terms: the terms, as given (fields that change nothing left out)."),
+    "net": ref("Net", "With terms: what the organisation pays."),
+}
+
+
+TERMS_PROPERTIES = {
+    "discount_percent": ref("PercentInput", "Off every line, 0 to 100."),
+    "service_discounts": {
+        "type": "object",
+        "additionalProperties": ref("PercentInput"),
+        "description": (
+            'Percent by service code ({"kms": "20"}): replaces discount_percent for that service, '
+            "never stacks with it. An unknown service is a 400."
+        ),
+    },
+    "rate_overrides": array(
+        obj(
+            {
+                "service": text("A service code."),
+                "rate": text("One of its rate codes (a line's usage_key)."),
+                "unit_price": ref("QuantityInput", "USD per the rate's per_units, 0 or more."),
+            },
+            ("service", "rate", "unit_price"),
+            additionalProperties=False,
+        ),
+        "Private rates: a flat price that replaces the rate's tiers (its free allowance still "
+        "applies); no discount applies on top. Each rate once.",
+    ),
+    "monthly_credits": ref(
+        "QuantityInput", "USD off each month's net monthly charges, never below zero."
+    ),
+    "credit_months": {
+        "type": ["integer", "string"],
+        "description": "How many months the credits last, 1 to 1,200; absent: every month.",
+    },
+    "tax_percent": ref("PercentInput", "Added after credits, 0 to 100."),
+    "currency": obj(
+        {
+            "code": text("An ISO 4217 code in capitals, e.g. EUR."),
+            "usd_rate": ref("QuantityInput", "Units of the currency for 1 USD, above 0."),
+        },
+        ("code",),
+        additionalProperties=False,
+        description="The currency of the net figures and your rate for it; converted last.",
+    ),
 }
 
 SCHEMA_COMPONENTS = {
@@ -358,15 +438,123 @@ SCHEMA_COMPONENTS = {
         additionalProperties=False,
         description="An estimate to save: a quote body with a name.",
     ),
+    "PercentInput": {
+        "type": ["number", "string"],
+        "description": "A percent from 0 to 100, read as an exact decimal.",
+        "examples": ["10", 12.5],
+    },
+    "NetMoney": text(
+        "Money in the net currency: a string with exactly two decimals. Net figures are rounded "
+        "so that lines add up to their card, cards to the subtotal, and subtotal − credits + tax "
+        "to the monthly total (largest remainder).",
+        pattern=MONEY_PATTERN,
+        examples=["8.56"],
+    ),
+    "TermsBody": obj(
+        TERMS_PROPERTIES,
+        additionalProperties=False,
+        description=(
+            "Terms over list prices, applied in this order: rate_overrides, discounts, "
+            "credits, tax, currency. Every field is optional."
+        ),
+    ),
+    "Terms": answer_shape(
+        {
+            "discount_percent": text("As given.", pattern=PERCENT_PATTERN),
+            "service_discounts": {
+                "type": "object",
+                "additionalProperties": text("A percent.", pattern=PERCENT_PATTERN),
+            },
+            "rate_overrides": array(
+                answer_shape(
+                    {
+                        "service": text("A service code."),
+                        "rate": text("A rate code."),
+                        "unit_price": text("USD per per_units.", pattern=QUANTITY_PATTERN),
+                    }
+                )
+            ),
+            "monthly_credits": text("USD a month.", pattern=QUANTITY_PATTERN),
+            "credit_months": {"type": "integer", "minimum": 1},
+            "tax_percent": text("As given.", pattern=PERCENT_PATTERN),
+            "currency": answer_shape(
+                {
+                    "code": text("ISO 4217."),
+                    "usd_rate": text("For 1 USD.", pattern=QUANTITY_PATTERN),
+                }
+            ),
+        },
+        "Terms as given, decimals as exact strings; a field that changes nothing is left out.",
+        optional=tuple(TERMS_PROPERTIES),
+    ),
+    "Net": answer_shape(
+        {
+            "currency": text("The net figures' currency (ISO 4217)."),
+            "usd_rate": text("The rate given for 1 USD.", pattern=QUANTITY_PATTERN),
+            "monthly_subtotal": ref("NetMoney", "Monthly, after overrides and discounts."),
+            "credits": ref("NetMoney", "What the credits take off month 1."),
+            "tax": ref("NetMoney", "Month 1's tax, after credits."),
+            "monthly_total": ref("NetMoney", "Month 1: monthly_subtotal − credits + tax."),
+            "upfront_total": ref("NetMoney", "One-off costs, discounted and taxed."),
+            "first_12_months_total": ref(
+                "NetMoney", "upfront_total + months 1 to 12, credits while they last."
+            ),
+        },
+        "What the organisation pays under its terms, in its currency.",
+    ),
+    "NetComparison": answer_shape(
+        {
+            "a": answer_shape(
+                {"currency": text("ISO 4217."), "monthly_total": ref("NetMoney", "Month 1, net.")}
+            ),
+            "b": answer_shape(
+                {"currency": text("ISO 4217."), "monthly_total": ref("NetMoney", "Month 1, net.")}
+            ),
+            "monthly_delta": nullable(
+                ref("NetMoney"), "B − A, net; null when they are in different currencies."
+            ),
+            "terms_effect": nullable(
+                ref("NetMoney"),
+                "What the terms changed: A's usage under B's terms − A; null across currencies "
+                "or when B's terms name what A's book lacks.",
+            ),
+            "usage_effect": nullable(
+                ref("NetMoney"),
+                "What the usage (and prices) changed: B − A's usage under B's terms, in B's "
+                "currency; null when B's terms name what A's book lacks.",
+            ),
+            "no_split_because": text('Why a figure is null, or "".'),
+        },
+        "Two estimates' net figures: terms_effect + usage_effect = monthly_delta.",
+    ),
+    "NamedTermsBody": obj(
+        {
+            "name": text("1 to 200 characters.", minLength=1, maxLength=200),
+            "terms": ref("TermsBody"),
+        },
+        ("name", "terms"),
+        additionalProperties=False,
+        description="Terms to save by name.",
+    ),
+    "NamedTerms": answer_shape(
+        {
+            "id": text("Their id: terms_id in a quote or save body.", format="uuid"),
+            "name": text("Their name."),
+            "terms": ref("Terms", "The terms as they are now."),
+            "created_at": text("When they were saved.", format="date-time"),
+            "updated_at": text("When they last changed.", format="date-time"),
+        },
+        "Named terms. An estimate saved with them keeps its own copy.",
+    ),
     "Line": LINE,
-    "QuoteItem": answer_shape(QUOTE_ITEM_PROPERTIES, "A priced card."),
+    "QuoteItem": answer_shape(QUOTE_ITEM_PROPERTIES, "A priced card.", optional=NET_ONLY),
     "Quote": answer_shape(
         {
             **QUOTE_PROPERTIES,
             "projection": ref("Projection", "Only when the body asked for one."),
         },
-        "An estimate, priced.",
-        optional=("projection",),
+        "An estimate, priced: at list prices in USD, and with terms, net too.",
+        optional=("projection", *NET_ONLY),
     ),
     "SavedItem": answer_shape(
         {
@@ -378,6 +566,7 @@ SCHEMA_COMPONENTS = {
             },
         },
         "A priced card of a saved estimate, with the usage it was saved with.",
+        optional=NET_ONLY,
     ),
     "Estimate": answer_shape(
         {
@@ -398,8 +587,11 @@ SCHEMA_COMPONENTS = {
                 "Its saved projection, always there: 12 months with no growth unless it was saved "
                 "with another.",
             ),
+            "terms_name": text("With named terms: their name when it was saved."),
         },
-        "A saved estimate, priced with the book it was saved with.",
+        "A saved estimate, priced with the book it was saved with, and with the copy of its "
+        "terms it was saved with (never the named terms as they are now).",
+        optional=NET_ONLY,
     ),
     "Saved": answer_shape(
         {
@@ -433,11 +625,19 @@ SCHEMA_COMPONENTS = {
                 ref("OverLimit"),
                 "The inputs whose grown quantity passes their own bound, each once, if any.",
             ),
+            "net_currency": text("With terms: the currency of the net figures."),
+            "net_monthly_totals": array(
+                ref("NetMoney"),
+                "With terms: each month net, its own usage under the terms, credits only in the "
+                "months they last (credit_months).",
+            ),
+            "net_total": ref("NetMoney", "With terms: every month net, summed exactly."),
         },
         "The estimate month by month: month m prices each usage quantity × (1 + growth)^(m−1) "
         "through the engine, so free allowances and tiers apply to each month's own usage. "
         "Inputs that take whole units are rounded down each month; switches (0 or 1) do not "
         "grow; one-off costs count in month 1.",
+        optional=("net_currency", "net_monthly_totals", "net_total"),
     ),
     "Commitment": answer_shape(
         {
@@ -568,9 +768,11 @@ SCHEMA_COMPONENTS = {
                 "minimum": 0,
                 "description": "How many lines are the same in both, left out of lines.",
             },
+            "net": ref("NetComparison", "When either estimate has terms: their net figures."),
         },
         "Estimate A against estimate B: both totals, the changes (B − A, exact before "
         "rounding), and every line that differs.",
+        optional=("net",),
     ),
     "Error": obj(
         {
@@ -1011,6 +1213,25 @@ def answer(description: str, schema: str = "Errors", example: object | None = No
     return {"description": description, "content": json_body(schema, example), **extra}
 
 
+NAMED_TERMS_REQUEST = {
+    "name": "Enterprise agreement 2026",
+    "terms": {
+        "discount_percent": "10",
+        "service_discounts": {"kms": "20"},
+        "monthly_credits": "5",
+        "tax_percent": "20",
+        "currency": {"code": "EUR", "usd_rate": "0.92"},
+    },
+}
+TERMS_ERRORS_EXAMPLE = {
+    "errors": [
+        {
+            "item": None,
+            "field": "terms.discount_percent",
+            "message": "Enter a percent from 0 to 100.",
+        }
+    ]
+}
 NO_BOOK = answer("No price book is published yet.")
 RETRY_AFTER = {
     "Retry-After": {
@@ -1119,6 +1340,52 @@ def document() -> dict:
                         "415": answer("The body is not sent as application/json."),
                         "429": answer("Too many saves from this address.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/terms": {
+                "post": {
+                    "operationId": "saveNamedTerms",
+                    "summary": "Save named terms",
+                    "description": (
+                        "Saves an organisation's terms by name, checked against the current "
+                        "book, to apply to many estimates with terms_id. Send application/json; "
+                        "rate-limited as saves are."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": json_body("NamedTermsBody", NAMED_TERMS_REQUEST),
+                    },
+                    "responses": {
+                        "201": answer("Saved.", "NamedTerms", headers=LOCATION),
+                        "400": answer(
+                            "The body is not JSON, or a name or term is wrong; each error names "
+                            "its field (terms.discount_percent, terms.currency.code, …).",
+                            example=TERMS_ERRORS_EXAMPLE,
+                        ),
+                        "415": answer("The body is not application/json."),
+                        "429": answer("Too many saves.", headers=RETRY_AFTER),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/terms/{id}": {
+                "get": {
+                    "operationId": "namedTerms",
+                    "summary": "Named terms",
+                    "description": "The named terms as they are now.",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "Their id.",
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
+                    ],
+                    "responses": {
+                        "200": answer("The named terms.", "NamedTerms"),
+                        "404": answer("No named terms have this id (or it is not an id)."),
                     },
                 }
             },

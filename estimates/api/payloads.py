@@ -8,6 +8,7 @@ and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,8 +16,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from estimates import pricing
 from estimates.importers import terraform
-from estimates.models import Estimate, EstimateItem
+from estimates.models import Estimate, EstimateItem, NamedTerms
 from estimates.pricing import compare, projection
+from estimates.pricing import terms as _terms
 from estimates.pricing.regions import region_name
 
 FieldError = pricing.FieldError
@@ -39,7 +41,17 @@ def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
 # What a body and an item may hold: anything else is an error, so a typo (`"acounts"`) never
 # prices something other than what was meant.
 BODY_FIELDS = frozenset(
-    {"free_tier", "items", "name", "description", "copied_from", "price_book", "projection"}
+    {
+        "free_tier",
+        "items",
+        "name",
+        "description",
+        "copied_from",
+        "price_book",
+        "projection",
+        "terms",
+        "terms_id",
+    }
 )
 ITEM_FIELDS = frozenset({"service", "region", "regions", "group", "usage", "accounts"})
 
@@ -181,6 +193,56 @@ def read_projection(payload: object) -> tuple[projection.Projection | None, list
     return projection.parse_projection(payload["projection"])
 
 
+def read_terms(
+    catalog: pricing.Catalog, payload: object
+) -> tuple[_terms.Terms, NamedTerms | None, list[FieldError]]:
+    """The body's `terms` (`{"discount_percent": "10", ...}`), or the named terms `terms_id`
+    names; list prices in USD when it has neither."""
+    if not isinstance(payload, dict):
+        return _terms.Terms(), None, []
+    raw, terms_id = payload.get("terms"), payload.get("terms_id")
+    if terms_id is None:
+        terms, errors = _terms.parse_terms(catalog, raw)
+        return terms, None, errors
+    if raw is not None:
+        message = 'Give either "terms" or "terms_id", not both.'
+        return _terms.Terms(), None, [FieldError(None, "terms_id", message)]
+    named = find_named_terms(terms_id)
+    if named is None:
+        return _terms.Terms(), None, [FieldError(None, "terms_id", "No named terms have this id.")]
+    terms, errors = named.as_terms(catalog)
+    return terms, named, errors
+
+
+def find_named_terms(public_id: object) -> NamedTerms | None:
+    """The named terms with this public id, or None for an unknown or malformed one."""
+    try:
+        parsed = uuid.UUID(public_id) if isinstance(public_id, str) else None
+    except ValueError:
+        return None
+    return NamedTerms.objects.filter(public_id=parsed).first() if parsed else None
+
+
+# What a body of POST /api/v1/terms may hold.
+NAMED_TERMS_FIELDS = frozenset({"name", "terms"})
+
+
+def read_named_terms_body(
+    catalog: pricing.Catalog, payload: object
+) -> tuple[str, _terms.Terms, list[FieldError]]:
+    """`{"name": "…", "terms": {…}}`: a name and terms, checked."""
+    if not isinstance(payload, dict):
+        return "", _terms.Terms(), [FieldError(None, "body", "The body must be a JSON object.")]
+    errors = _unknown_fields(payload, NAMED_TERMS_FIELDS, None)
+    name = payload.get("name", "")
+    errors += NamedTerms.check_name(name)
+    if payload.get("terms") is None:
+        errors.append(FieldError(None, "terms", 'Send the terms: {"discount_percent": "10"}.'))
+        return "", _terms.Terms(), errors
+    terms, terms_errors = _terms.parse_terms(catalog, payload["terms"])
+    return name.strip() if isinstance(name, str) else "", terms, errors + terms_errors
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -249,8 +311,12 @@ def line_as_json(line: pricing.Line) -> dict:
     }
 
 
-def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
-    return {
+def quote_as_json(
+    catalog: pricing.Catalog, quote: pricing.Quote, net: _terms.NetQuote | None = None
+) -> dict:
+    """The quote at list prices in USD; with terms, also its net figures (`net`, and each item's
+    and line's `net_monthly`) and the terms as given."""
+    body = {
         "currency": pricing.CURRENCY,
         "price_book": price_book_as_json(catalog),
         "free_tier": quote.free_tier,
@@ -272,11 +338,61 @@ def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
             for item_quote in quote.items
         ],
     }
+    if net is not None and not net.terms.is_list:
+        add_net(body, net)
+    return body
+
+
+def add_net(body: dict, net: _terms.NetQuote) -> None:
+    """The terms and the net figures on a quote's JSON, in the terms' currency; lines add up to
+    their item, items to the subtotal, subtotal − credits + tax to the monthly total."""
+    shown = _terms.shown(net)
+    body["terms"] = _terms.terms_as_json(net.terms)
+    body["net"] = {
+        "currency": net.currency,
+        "usd_rate": format(net.terms.usd_rate, "f"),
+        "monthly_subtotal": pricing.amount_text(shown.monthly_subtotal),
+        "credits": pricing.amount_text(shown.credits),
+        "tax": pricing.amount_text(shown.tax),
+        "monthly_total": pricing.amount_text(shown.monthly_total),
+        "upfront_total": pricing.amount_text(net.upfront_total),
+        "first_12_months_total": pricing.amount_text(net.first_12_months_total),
+    }
+    for item_json, net_item, item_shown, lines_shown in zip(
+        body["items"], net.items, shown.items_monthly, shown.lines_monthly, strict=True
+    ):
+        item_json["net_monthly"] = pricing.amount_text(item_shown)
+        item_json["net_upfront"] = pricing.amount_text(net_item.upfront)
+        for line_json, net_line, line_shown in zip(
+            item_json["lines"], net_item.lines, lines_shown, strict=True
+        ):
+            line_json["net_monthly"] = pricing.amount_text(line_shown)
+            line_json["net_upfront"] = pricing.amount_text(net_line.upfront)
+            line_json["discount_percent"] = (
+                None
+                if net_line.discount_percent is None
+                else format(net_line.discount_percent, "f")
+            )
+            line_json["override_unit_price"] = (
+                None if net_line.override is None else format(net_line.override.unit_price, "f")
+            )
+
+
+def named_terms_as_json(named: NamedTerms) -> dict:
+    return {
+        "id": str(named.public_id),
+        "name": named.name,
+        "terms": dict(named.terms),
+        "created_at": named.created_at.isoformat(),
+        "updated_at": named.updated_at.isoformat(),
+    }
 
 
 def estimate_as_json(estimate: Estimate) -> dict:
     """The quote's shape, priced with the pinned book, plus what identifies the estimate."""
-    body = quote_as_json(estimate.price_book.catalog(), estimate.quote())
+    body = quote_as_json(estimate.price_book.catalog(), estimate.quote(), estimate.net_quote())
+    if estimate.terms_name:
+        body["terms_name"] = estimate.terms_name
     for item_json, item in zip(body["items"], estimate.as_payload()["items"], strict=True):
         item_json["usage"] = item["usage"]
     return {
@@ -291,8 +407,9 @@ def estimate_as_json(estimate: Estimate) -> dict:
 
 
 def projection_as_json(result: projection.ProjectionResult) -> dict:
+    """The months ahead at list prices in USD; with terms, net too (`net_monthly_totals`)."""
     plan = result.projection
-    return {
+    body = {
         "months": plan.months,
         "monthly_growth_percent": pricing.decimal_text(plan.monthly_growth_percent),
         "monthly_totals": [pricing.amount_text(total) for total in result.monthly_totals],
@@ -327,6 +444,13 @@ def projection_as_json(result: projection.ProjectionResult) -> dict:
             for over in result.over_limits
         ],
     }
+    if result.net_months:
+        body["net_currency"] = result.net_currency
+        body["net_monthly_totals"] = [
+            pricing.amount_text(total) for total in result.net_monthly_totals
+        ]
+        body["net_total"] = pricing.amount_text(result.net_total)
+    return body
 
 
 def _compared_estimate(estimate: Estimate, priced: pricing.Quote) -> dict:
@@ -356,8 +480,9 @@ def _optional_amount(amount: Decimal | None) -> str | None:
 
 
 def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateComparison) -> dict:
-    """Estimate A against B: both totals, the changes (B − A), and every line that differs."""
-    return {
+    """Estimate A against B: both totals, the changes (B − A), and every line that differs;
+    with terms on either, their net figures too."""
+    body = {
         "currency": pricing.CURRENCY,
         "a": _compared_estimate(a, comparison.a),
         "b": _compared_estimate(b, comparison.b),
@@ -395,6 +520,27 @@ def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateCom
         ],
         "unchanged_lines": len(comparison.unchanged),
     }
+    net = a.compare_net_to(b)
+    if net is not None:
+        body["net"] = net_comparison_as_json(net)
+    return body
+
+
+def net_comparison_as_json(net: _terms.NetComparison) -> dict:
+    """Both net monthly totals, the change when they share a currency, and its split into the
+    terms' part (A's usage under B's terms − A) and the usage's (B − A under B's terms)."""
+    return {
+        "a": {"currency": net.a.currency, "monthly_total": _net_total(net.a)},
+        "b": {"currency": net.b.currency, "monthly_total": _net_total(net.b)},
+        "monthly_delta": _optional_amount(net.monthly_delta),
+        "terms_effect": _optional_amount(net.terms_effect),
+        "usage_effect": _optional_amount(net.usage_effect),
+        "no_split_because": net.no_split_because,
+    }
+
+
+def _net_total(net: _terms.NetQuote) -> str:
+    return pricing.amount_text(net.monthly_total())
 
 
 def imported_item_as_json(item: terraform.ImportedItem) -> dict:

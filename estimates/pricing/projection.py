@@ -293,6 +293,8 @@ def project(
     if errors:
         raise PricingError(errors)
     items = tuple(items)
+    if terms is not None and terms.is_list:
+        terms = None  # list prices in USD: no net months to add
     if first is None:
         first = pricing.quote(catalog, items, free_tier)  # checks the items, once
     months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]

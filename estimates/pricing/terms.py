@@ -468,3 +468,54 @@ def terms_as_json(terms: Terms) -> dict:
     if terms.currency != pricing.CURRENCY or terms.usd_rate != ONE:
         body["currency"] = {"code": terms.currency, "usd_rate": format(terms.usd_rate, "f")}
     return body
+
+
+# ---------------------------------------------------------------------------------------------
+# Two estimates' net figures: what the terms changed, and what the usage (and prices) changed
+
+
+@dataclass(frozen=True)
+class NetComparison:
+    """B's net month against A's. A's quote under B's terms splits the change: terms effect =
+    A under B's terms − A; usage effect = B − A under B's terms (usage and prices; compare.py
+    splits those two at list price). Amounts in two currencies have no difference, so with
+    currencies apart only the usage effect (in B's currency) is given."""
+
+    a: NetQuote
+    b: NetQuote
+    a_at_b_terms: NetQuote | None
+    no_split_because: str = ""
+
+    @property
+    def same_currency(self) -> bool:
+        return self.a.currency == self.b.currency
+
+    @property
+    def monthly_delta(self) -> Decimal | None:
+        if not self.same_currency:
+            return None
+        return exact_sum([self.b.monthly_total(), -self.a.monthly_total()])
+
+    @property
+    def terms_effect(self) -> Decimal | None:
+        if self.a_at_b_terms is None or not self.same_currency:
+            return None
+        return exact_sum([self.a_at_b_terms.monthly_total(), -self.a.monthly_total()])
+
+    @property
+    def usage_effect(self) -> Decimal | None:
+        if self.a_at_b_terms is None:
+            return None
+        return exact_sum([self.b.monthly_total(), -self.a_at_b_terms.monthly_total()])
+
+
+def compare_net(a_catalog: Catalog, a: NetQuote, b: NetQuote) -> NetComparison:
+    """A's and B's net figures, and A's quote (priced with A's catalog) under B's terms."""
+    errors = parse_terms(a_catalog, terms_as_json(b.terms))[1]
+    if errors:
+        reason = "B's terms do not apply to A's price book: " + "; ".join(
+            f"{error.field}: {error.message}" for error in errors
+        )
+        return NetComparison(a, b, None, reason)
+    reason = "" if a.currency == b.currency else f"A is in {a.currency}, B in {b.currency}."
+    return NetComparison(a, b, apply_terms(a_catalog, a.listed, b.terms), reason)

@@ -1,5 +1,5 @@
-"""The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes live in
-payloads.py; openapi.py describes them."""
+"""The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes are
+declared once in shapes.py; payloads.py reads and writes them, openapi.py describes them."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ import json
 import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from estimates import pricing, ratelimit
 from estimates.api import payloads
 from estimates.importers import terraform
-from estimates.models import Estimate, NamedTerms, PriceBook
+from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
-from estimates.pricing import terms as _terms
 
 
 @require_GET
@@ -46,18 +44,16 @@ def quote(request: HttpRequest) -> HttpResponse:
         return payloads.no_price_book_response()
     free_tier, items, errors = payloads.read_quote_body(catalog, payload)
     plan, projection_errors = payloads.read_projection(payload)
-    terms, _named, terms_errors = payloads.read_terms(catalog, payload)
-    if errors or projection_errors or terms_errors:
-        return payloads.errors_response(errors + projection_errors + terms_errors)
+    if errors or projection_errors:
+        return payloads.errors_response(errors + projection_errors)
     priced = pricing.price_items(catalog, items, free_tier)
-    body = payloads.quote_as_json(catalog, priced, _terms.apply_terms(catalog, priced, terms))
+    result = None
     if plan is not None:
         try:
-            result = projection.project(catalog, items, free_tier, plan, first=priced, terms=terms)
+            result = projection.project(catalog, items, free_tier, plan, first=priced)
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
-        body["projection"] = payloads.projection_as_json(result)
-    return JsonResponse(body)
+    return JsonResponse(payloads.quote_as_json(catalog, priced, result))
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -140,9 +136,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         return error
     free_tier, items, errors = payloads.read_quote_body(book.catalog(), payload)
     plan, projection_errors = payloads.read_projection(payload)
-    terms, named, terms_errors = payloads.read_terms(book.catalog(), payload)
-    if errors or projection_errors or terms_errors:
-        return payloads.errors_response(errors + projection_errors + terms_errors)
+    if errors or projection_errors:
+        return payloads.errors_response(errors + projection_errors)
     copied_from, errors = _copied_from(payload)
     if errors:
         return payloads.errors_response(errors)
@@ -155,22 +150,13 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             free_tier=free_tier,
             copied_from=copied_from,
             projection=plan,
-            terms=terms,
-            named_terms=named,
         )
     except pricing.PricingError as error:
         return payloads.errors_response(error.errors)
-    url = request.build_absolute_uri(estimate.get_absolute_url())
-    body = {
-        "id": str(estimate.public_id),
-        "url": url,
-        "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
-        "json_url": request.build_absolute_uri(estimate.get_json_url()),
-    }
-    if plan is not None:  # asked for, so answered, as a quote does
-        body["projection"] = payloads.projection_as_json(estimate.project())
+    # A projection asked for is answered, as a quote does.
+    body = payloads.saved_as_json(request, estimate, asked=plan is not None)
     response = payloads.safe_json_response(body, status=201)
-    response["Location"] = url
+    response["Location"] = body["url"]
     return response
 
 
@@ -214,39 +200,3 @@ def _copied_from(payload: dict) -> tuple[Estimate | None, list[pricing.FieldErro
     if estimate is None:
         return None, [pricing.FieldError(None, "copied_from", "No estimate has this id.")]
     return estimate, []
-
-
-@csrf_exempt
-@require_POST
-def terms_create(request: HttpRequest) -> HttpResponse:
-    """Save named terms (`{"name", "terms"}`), checked against the current book."""
-    # As for a save: only application/json, which a cross-site form cannot send.
-    if request.content_type != "application/json":
-        return payloads.error_response("body", "Send the terms as application/json.", 415)
-    decision = ratelimit.hit_save(request)
-    if not decision.allowed:
-        return rate_limited_response(decision)
-    payload, errors = payloads.read_json_body(request)
-    if errors:
-        return payloads.errors_response(errors)
-    book = PriceBook.objects.current()
-    if book is None:
-        return payloads.no_price_book_response()
-    name, terms, errors = payloads.read_named_terms_body(book.catalog(), payload)
-    if errors:
-        return payloads.errors_response(errors)
-    named = NamedTerms(name=name, terms=_terms.terms_as_json(terms))
-    named.save()
-    url = request.build_absolute_uri(reverse("api:named_terms", args=[named.public_id]))
-    response = payloads.safe_json_response(payloads.named_terms_as_json(named), status=201)
-    response["Location"] = url
-    return response
-
-
-@require_GET
-def terms_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Named terms as they are now (a saved estimate keeps its own copy)."""
-    named = payloads.find_named_terms(public_id)
-    if named is None:
-        return payloads.error_response("id", "No named terms have this id.", 404)
-    return payloads.safe_json_response(payloads.named_terms_as_json(named))

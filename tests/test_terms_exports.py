@@ -87,6 +87,9 @@ def test_compare_splits_a_change_of_terms_from_a_change_of_usage(client, second_
     assert fields["net_monthly_delta"] == "6.41"
     assert fields["net_terms_effect"] == "-1.59"
     assert fields["net_usage_effect"] == "8.00"
+    body = client.get(f"/api/v1/compare/{a.public_id}/{b.public_id}").json()
+    assert body["net"]["terms_effect"] == "-1.59"
+    assert body["net"]["usage_effect"] == "8.00"
     html = client.get(f"/compare/{a.public_id}/{b.public_id}/").content.decode()
     assert 'id="net-terms-effect">−USD 1.59<' in html
     assert 'id="net-usage-effect">USD 8.00<' in html
@@ -95,6 +98,7 @@ def test_compare_splits_a_change_of_terms_from_a_change_of_usage(client, second_
 @pytest.mark.django_db
 def test_compare_without_terms_has_no_net_part(client, second_book):
     a, b = save(second_book), save(second_book)
+    assert "net" not in client.get(f"/api/v1/compare/{a.public_id}/{b.public_id}").json()
     assert (
         'id="net-comparison"'
         not in client.get(f"/compare/{a.public_id}/{b.public_id}/").content.decode()

@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.pricing import compare, projection
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
@@ -689,6 +689,120 @@ SCHEMA_COMPONENTS = {
         ("address", "type", "usage_key", "reason"),
         additionalProperties=False,
     ),
+    "BillingImport": answer_shape(
+        {
+            "format": text(
+                "The export's format, from its header: cur2, cur (legacy), focus, or "
+                "aggregate (the output of aggregate.sql).",
+                enum=["cur2", "cur", "focus", "aggregate"],
+            ),
+            "billing_period": text("The period priced, YYYY-MM.", pattern=r"^[0-9]{4}-[0-9]{2}$"),
+            "billing_periods": array({"type": "string"}, "Every period the file has."),
+            "group_by": text("service or account.", enum=["service", "account"]),
+            "items": array(
+                ref("ImportedItem"), 'Post {"items": …} as it is to /api/v1/estimates to save.'
+            ),
+            "item_notes": array(
+                {"type": "string"},
+                "Per item, in the same order: the period and the account ids it came from.",
+            ),
+            "needs_usage": array(
+                ref("BillNeedsUsage"), "Inputs of the cards no usage type maps to: left at 0."
+            ),
+            "warnings": array({"type": "string"}, "Assumptions made, for a person to check."),
+            "quote": ref("Quote", "The items priced with the book, free tier on."),
+            "reconciliation": ref("Reconciliation"),
+        },
+        "A billing export's period as cards, their quote and the reconciliation with the bill.",
+    ),
+    "BillNeedsUsage": answer_shape(
+        {
+            "card": text("The card, e.g. kms in us-east-1."),
+            "service": text("The service code."),
+            "usage_key": text("The usage key the bill cannot give."),
+            "hint": text("Why."),
+        }
+    ),
+    "Decimal": text(
+        "An exact decimal as a string, as the bill gives it (money too: not rounded to cents).",
+        pattern=r"^-?[0-9]+(\.[0-9]+)?$",
+    ),
+    "ReconciliationLine": answer_shape(
+        {
+            "service": text("The service code."),
+            "usage_type": text("The usage type, without its Region prefix."),
+            "region": text("The Region."),
+            "quantity": ref("Decimal", "The period's usage, in the bill's unit."),
+            "unit": text("The bill's unit (pricing_unit or ConsumedUnit)."),
+            "billed_cost": ref("Decimal", "What AWS charged (unblended cost, BilledCost)."),
+            "list_cost": nullable(
+                ref("Decimal"), "Public on-demand cost or ListCost; null when the file has none."
+            ),
+            "costcalc_monthly": ref("Decimal", "What costcalc prices this usage at."),
+            "variance": nullable(ref("Decimal"), "costcalc_monthly − list_cost."),
+            "flagged": {"type": "boolean", "description": "The variance is above 1%."},
+            "reason": {
+                "type": ["string", "null"],
+                "description": "The likely reason of a flagged variance.",
+            },
+            "rows": {"type": "integer", "description": "Line items of the file."},
+        }
+    ),
+    "UnmappedLine": answer_shape(
+        {
+            "product_code": text("The product code."),
+            "usage_type": text("The usage type as the bill writes it."),
+            "region": text("The Region."),
+            "quantity": ref("Decimal"),
+            "unit": text("The bill's unit."),
+            "rows": {"type": "integer"},
+            "billed_cost": ref("Decimal"),
+            "list_cost": nullable(ref("Decimal"), "null when the file has no list cost."),
+            "reason": text("Why no card prices it."),
+        }
+    ),
+    "Adjustment": answer_shape(
+        {
+            "line_item_type": text("Tax, Credit, Refund, a discount, a fee, a Savings Plan line."),
+            "product_code": text("The product it belongs to."),
+            "rows": {"type": "integer"},
+            "billed_cost": ref("Decimal"),
+        }
+    ),
+    "Reconciliation": answer_shape(
+        {
+            "lines": array(ref("ReconciliationLine"), "Each priced usage type and Region."),
+            "unmapped": array(
+                ref("UnmappedLine"), "Usage of these services that no rate prices: not dropped."
+            ),
+            "adjustments": array(ref("Adjustment"), "These services' lines that are not usage."),
+            "other_services": answer_shape(
+                {
+                    "rows": {"type": "integer"},
+                    "billed_cost": ref("Decimal"),
+                    "list_cost": nullable(ref("Decimal"), "null when a line has no list cost."),
+                    "product_codes": array({"type": "string"}),
+                },
+                "Every line of the other services (EC2, S3…), in one total.",
+            ),
+            "totals": answer_shape(
+                {
+                    "billed": ref("Decimal", "The lines' billed cost."),
+                    "list": nullable(ref("Decimal"), "The lines' list cost."),
+                    "costcalc": ref("Decimal", "The quote's monthly total."),
+                    "adjustments": ref("Decimal"),
+                    "unmapped": ref("Decimal"),
+                    "other_services": ref("Decimal"),
+                    "bill": ref(
+                        "Decimal",
+                        "Every line of the period: billed + adjustments + unmapped + other "
+                        "services.",
+                    ),
+                }
+            ),
+        },
+        "The bill line by line beside costcalc's figures.",
+    ),
     "ImportResult": obj(
         {
             "items": array(
@@ -1235,6 +1349,98 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/v1/import/billing": {
+                "post": {
+                    "operationId": "importBilling",
+                    "summary": "Estimate from a bill: a Cost and Usage Report or FOCUS export",
+                    "description": (
+                        "Reads a CUR 2.0, legacy CUR or FOCUS 1.0-1.2 export (CSV, gzip CSV or "
+                        "Parquet; the format is detected from the header), or the output of "
+                        "aggregate.sql. Prices one billing period: the latest unless "
+                        "billing_period is given. Answers with cards ready to post to "
+                        "/api/v1/estimates, their quote and the reconciliation. Saves nothing. "
+                        f"At most {billing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: larger "
+                        "exports are aggregated on Athena with aggregate.sql first."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "billing_period",
+                            "in": "query",
+                            "description": "YYYY-MM; the latest period of the file by default.",
+                            "schema": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"},
+                        },
+                        {
+                            "name": "group_by",
+                            "in": "query",
+                            "description": "service (a card per service and Region, the "
+                            "default) or account (a card per account and Region).",
+                            "schema": {"type": "string", "enum": ["service", "account"]},
+                        },
+                        {
+                            "name": "price_book",
+                            "in": "query",
+                            "description": "A published book's id; the current book by default.",
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/gzip": {
+                                "schema": {"type": "string", "contentMediaType": "application/gzip"}
+                            },
+                            "application/vnd.apache.parquet": {
+                                "schema": {
+                                    "type": "string",
+                                    "contentMediaType": "application/vnd.apache.parquet",
+                                }
+                            },
+                            "multipart/form-data": {
+                                "schema": obj(
+                                    {
+                                        "file": {
+                                            "type": "string",
+                                            "contentMediaType": "application/octet-stream",
+                                            "description": "The export.",
+                                        },
+                                        "billing_period": {"type": "string"},
+                                        "group_by": {"type": "string"},
+                                        "price_book": {"type": "string"},
+                                    },
+                                    ("file",),
+                                )
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": answer(
+                            "The period as cards, their quote and the reconciliation.",
+                            "BillingImport",
+                        ),
+                        "400": answer(
+                            "A file costcalc cannot read as a bill (field file), a billing "
+                            "period it does not have (billing_period), a bad group_by or "
+                            "price_book.",
+                            example={
+                                "errors": [
+                                    {
+                                        "item": None,
+                                        "field": "file",
+                                        "message": "This CUR 2.0 export lacks the column "
+                                        "line_item_unblended_cost.",
+                                    }
+                                ]
+                            },
+                        ),
+                        "413": answer(
+                            f"The file is over {billing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+                        ),
+                        "415": answer("The body is not CSV, gzip, Parquet or multipart."),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -1384,7 +1590,9 @@ def reference() -> tuple[list[Endpoint], list[Shape]]:
         for method, operation in operations.items():
             request = None
             if "requestBody" in operation:
-                media = operation["requestBody"]["content"]["application/json"]
+                content = operation["requestBody"]["content"]
+                # A bill's import takes a file: its first media type stands for the others.
+                media = content.get("application/json") or next(iter(content.values()))
                 named = media["schema"].get("$ref", "").removeprefix(SCHEMAS)
                 shape = doc["components"]["schemas"].get(named, {})
                 request = Body(

@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
 from estimates.pricing.regions import region_name
@@ -434,6 +434,32 @@ def import_as_json(
         ],
         "warnings": list(result.warnings),
         "quote": quote_as_json(catalog, quote),
+    }
+
+
+def billing_import_as_json(catalog: pricing.Catalog, imported: billing.BillingImport) -> dict:
+    """A billing import: its format and period, the cards (ready to save), what the bill cannot
+    show, the quote and the reconciliation with the bill."""
+    result = imported.result
+    return {
+        "format": imported.format,
+        "billing_period": imported.billing_period,
+        "billing_periods": list(imported.periods),
+        "group_by": imported.group_by,
+        "items": [imported_item_as_json(item) for item in result.items],
+        "item_notes": [item.notes for item in result.items],
+        "needs_usage": [
+            {
+                "card": need.address,
+                "service": need.service,
+                "usage_key": need.usage_key,
+                "hint": need.label_hint,
+            }
+            for need in result.needs_usage
+        ],
+        "warnings": list(result.warnings),
+        "quote": quote_as_json(catalog, imported.quote),
+        "reconciliation": billing.reconciliation_as_json(imported.reconciliation),
     }
 
 

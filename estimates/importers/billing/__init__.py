@@ -30,10 +30,12 @@ from estimates.importers.billing.reading import (
     CUR,
     CUR2,
     FOCUS,
+    MAX_UPLOAD_BYTES,
     SQL_PATH,
     Aggregate,
     BillingError,
     read_export,
+    too_big,
 )
 
 
@@ -48,6 +50,8 @@ def import_export(
 ) -> BillingImport:
     """The file at `path` as cards priced with `catalog`; BillingError when it cannot be read."""
     check_period(billing_period)
+    if group_by not in GROUP_BY:
+        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.", "group_by")
     return import_bill(
         read_export(path),
         catalog,
@@ -67,6 +71,7 @@ __all__ = [
     "CUR2",
     "FOCUS",
     "GROUP_BY",
+    "MAX_UPLOAD_BYTES",
     "SQL_PATH",
     "Aggregate",
     "BillingError",
@@ -76,4 +81,5 @@ __all__ = [
     "import_export",
     "read_export",
     "reconciliation_as_json",
+    "too_big",
 ]

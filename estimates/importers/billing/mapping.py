@@ -224,7 +224,7 @@ def check_period(raw: str | None) -> str | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str) or not PERIOD.match(raw):
-        raise BillingError("Give the billing period as YYYY-MM, e.g. 2026-11.")
+        raise BillingError("Give the billing period as YYYY-MM, e.g. 2026-11.", "billing_period")
     return raw
 
 
@@ -255,13 +255,16 @@ def import_bill(
 ) -> BillingImport:
     """The cards, quote and reconciliation of one billing period of an aggregated export."""
     if group_by not in GROUP_BY:
-        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.")
+        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.", "group_by")
     chosen = check_period(billing_period)
     periods = tuple(sorted({row.billing_period for row in aggregate.rows}))
     if chosen is None:
         chosen = periods[-1]
     elif chosen not in periods:
-        raise BillingError(f"The file has no billing period {chosen}: it has {', '.join(periods)}.")
+        raise BillingError(
+            f"The file has no billing period {chosen}: it has {', '.join(periods)}.",
+            "billing_period",
+        )
     rows = [row for row in aggregate.rows if row.billing_period == chosen]
     currencies = sorted({row.currency for row in rows if row.currency})
     if len(currencies) > 1:

@@ -101,8 +101,27 @@ AGGREGATE_COLUMNS = (
 AGGREGATE_OPTIONAL = ("outside_period_items", "bad_numbers")
 
 
+# The most a bill upload (API or editor) may be; larger exports are aggregated on Athena first.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
 class BillingError(ValueError):
-    """A file costcalc cannot read as a billing export; the message says why."""
+    """A file costcalc cannot read as a billing export; the message says why, `field` where."""
+
+    def __init__(self, message: str, field: str = "file"):
+        super().__init__(message)
+        self.field = field
+
+
+def too_big(size: int, limit: int | None = None) -> str | None:
+    """The message for an upload over the limit, or None."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    if size > limit:
+        return (
+            f"The file is over {limit // (1024 * 1024):,} MB, the most costcalc takes: run "
+            "aggregate.sql on Athena and send its result instead."
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -135,7 +154,7 @@ def read_export(path: str | os.PathLike) -> Aggregate:
     with _plain_file(Path(path)) as (plain, kind):
         con = connect()
         try:
-            return _aggregate(con, _source(plain, kind))
+            return _aggregate(con, _source(plain, kind), plain)
         finally:
             con.close()
 
@@ -230,12 +249,12 @@ def _source(path: Path, kind: str) -> str:
     )
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, source: str) -> Aggregate:
+def _aggregate(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> Aggregate:
     try:
         columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
     except duckdb.Error as error:
         raise BillingError(
-            f"The file could not be read as CSV or Parquet: {_first(error)}"
+            f"The file could not be read as CSV or Parquet: {_first(error, path)}"
         ) from None
     fmt, view = _view(columns, source)
     try:
@@ -249,7 +268,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, source: str) -> Aggregate:
         else:
             rows = con.execute(AGGREGATE_SQL).fetchall()
     except duckdb.Error as error:
-        raise BillingError(f"The file could not be read: {_first(error)}") from None
+        raise BillingError(f"The file could not be read: {_first(error, path)}") from None
     return Aggregate(fmt, tuple(_bill_rows(rows)))
 
 
@@ -257,7 +276,7 @@ def _bill_rows(rows: list[tuple]) -> Iterator[BillRow]:
     bad = sum(row[13] or 0 for row in rows)
     if bad:
         raise BillingError(
-            f"{bad:,} line item{'s' if bad != 1 else ''} have an amount that is not a number "
+            f"{bad:,} line item{'s have' if bad != 1 else ' has'} an amount that is not a number "
             "(usage amount, unblended cost or public on-demand cost): nothing was priced."
         )
     if not rows:
@@ -359,6 +378,9 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _first(error: Exception) -> str:
-    text = str(error).strip().splitlines()
+def _first(error: Exception, path: Path) -> str:
+    """DuckDB's first line, without the file's path (a temporary file's, for an upload)."""
+    text = str(error).replace(f'file "{path}"', "the file").replace(f'"{path}"', "the file")
+    text = text.replace(str(path), "the file")
+    text = text.strip().splitlines()
     return (text[0] if text else type(error).__name__)[:300]

@@ -1,4 +1,4 @@
-"""The billing importer without Django: formats, mapping, cards, reconciliation, hostile files.
+"""The billing importer (plain Python; the reconciliation written as the API writes it): formats, mapping, cards, reconciliation, hostile files.
 
 Figures are pinned to the 2026-12 book (tests/data/billing/expected-2026-12.json), whatever the
 current book is; each hand-checked line says its arithmetic.
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from estimates import pricing
+from estimates.api import shapes
 from estimates.importers import billing
 from estimates.importers.billing import mapping, reading
 from estimates.prices.book_file import catalog_from_book
@@ -49,7 +50,7 @@ def summary(result: billing.BillingImport) -> dict:
         ],
         "item_monthly": [pricing.amount_text(item.monthly) for item in result.quote.items],
         "monthly_total": pricing.amount_text(result.quote.monthly_total),
-        "reconciliation": billing.reconciliation_as_json(result.reconciliation),
+        "reconciliation": shapes.RECONCILIATION.write(result.reconciliation),
         "warnings": result.result.warnings,
     }
 

@@ -22,7 +22,6 @@ from estimates.importers.billing.mapping import (
     Reconciliation,
     check_period,
     import_bill,
-    reconciliation_as_json,
 )
 from estimates.importers.billing.reading import (
     AGGREGATE,
@@ -80,6 +79,5 @@ __all__ = [
     "Reconciliation",
     "import_export",
     "read_export",
-    "reconciliation_as_json",
     "too_big",
 ]

@@ -1,4 +1,5 @@
-"""The billing importer (plain Python; the reconciliation written as the API writes it): formats, mapping, cards, reconciliation, hostile files.
+"""The billing importer: formats, mapping, cards, reconciliation (written as the API writes
+it), hostile files.
 
 Figures are pinned to the 2026-12 book (tests/data/billing/expected-2026-12.json), whatever the
 current book is; each hand-checked line says its arithmetic.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("terms", views.terms_create, name="terms"),
     path("terms/<str:public_id>", views.terms_detail, name="named_terms"),
     path("import/terraform", views.import_terraform, name="import_terraform"),
+    path("import/billing", views.import_billing, name="import_billing"),
     path("openapi.json", docs.openapi_document, name="openapi"),
     path("docs", docs.api_reference, name="docs"),
     path("compare/<str:a>/<str:b>", views.compare, name="compare"),

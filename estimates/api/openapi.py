@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from estimates import pricing
 from estimates.api import shapes
 from estimates.api.schema import SCHEMAS, UUID_PATTERN, ref
+from estimates.importers import billing
 
 SCHEMA_COMPONENTS = shapes.SCHEMA_COMPONENTS
 
@@ -336,6 +337,32 @@ def answer(
 
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
+NAMED_TERMS_REQUEST = {
+    "name": "Enterprise agreement 2026",
+    "terms": {
+        "discount_percent": "10",
+        "service_discounts": {"kms": "20"},
+        "monthly_credits": "5",
+        "tax_percent": "20",
+        "currency": {"code": "EUR", "usd_rate": "0.92"},
+    },
+}
+TERMS_ERRORS_EXAMPLE = {
+    "errors": [
+        {
+            "item": None,
+            "field": "terms.discount_percent",
+            "message": "Enter a percent from 0 to 100.",
+        }
+    ]
+}
+TERMS_LOCATION = {
+    "Location": {
+        "description": "The named terms at GET /api/v1/terms/{id}.",
+        "schema": {"type": "string", "format": "uri"},
+    }
+}
+BILL_LIMIT_MB = billing.MAX_UPLOAD_BYTES // (1024 * 1024)
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds until a save is allowed again.",
@@ -452,6 +479,53 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/v1/terms": {
+                "post": {
+                    "operationId": "saveNamedTerms",
+                    "summary": "Save named terms",
+                    "description": (
+                        "Saves an organisation's terms by name, checked against the current "
+                        "book, to apply to many estimates with terms_id. Send application/json; "
+                        "rate-limited as saves are."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": json_body(shapes.NAMED_TERMS_BODY, NAMED_TERMS_REQUEST),
+                    },
+                    "responses": {
+                        "201": answer("Saved.", shapes.NAMED_TERMS, headers=TERMS_LOCATION),
+                        "400": answer(
+                            "The body is not JSON, or a name or term is wrong; each error names "
+                            "its field (terms.discount_percent, terms.currency.code, …).",
+                            example=TERMS_ERRORS_EXAMPLE,
+                        ),
+                        "415": answer("The body is not application/json."),
+                        "429": answer("Too many saves.", headers=RETRY_AFTER),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/terms/{id}": {
+                "get": {
+                    "operationId": "namedTerms",
+                    "summary": "Named terms",
+                    "description": "The named terms as they are now (a saved estimate keeps "
+                    "its own copy).",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "Their id.",
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
+                    ],
+                    "responses": {
+                        "200": answer("The named terms.", shapes.NAMED_TERMS),
+                        "404": answer("No named terms have this id (or it is not an id)."),
+                    },
+                }
+            },
             "/api/v1/estimates/{id}": {
                 "get": {
                     "operationId": "estimate",
@@ -563,6 +637,97 @@ def document() -> dict:
                             },
                         ),
                         "413": answer("The body is over 20 MB."),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/import/billing": {
+                "post": {
+                    "operationId": "importBilling",
+                    "summary": "Estimate from a bill: a Cost and Usage Report or FOCUS export",
+                    "description": (
+                        "Reads a CUR 2.0, legacy CUR or FOCUS 1.0-1.2 export (CSV, gzip CSV or "
+                        "Parquet; the format is detected from the header), or the output of "
+                        "aggregate.sql. Prices one billing period: the latest unless "
+                        "billing_period is given. Answers with cards ready to post to "
+                        "/api/v1/estimates, their quote and the reconciliation. Saves nothing. "
+                        f"At most {BILL_LIMIT_MB} MB: a larger export is aggregated on Athena "
+                        "with aggregate.sql first."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "billing_period",
+                            "in": "query",
+                            "description": "YYYY-MM; the latest period of the file by default.",
+                            "schema": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"},
+                        },
+                        {
+                            "name": "group_by",
+                            "in": "query",
+                            "description": "service (a card per service and Region, the "
+                            "default) or account (a card per account and Region).",
+                            "schema": {"type": "string", "enum": ["service", "account"]},
+                        },
+                        {
+                            "name": "price_book",
+                            "in": "query",
+                            "description": "A published book's id; the current book by default.",
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/gzip": {
+                                "schema": {"type": "string", "contentMediaType": "application/gzip"}
+                            },
+                            "application/vnd.apache.parquet": {
+                                "schema": {
+                                    "type": "string",
+                                    "contentMediaType": "application/vnd.apache.parquet",
+                                }
+                            },
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "file": {
+                                            "type": "string",
+                                            "contentMediaType": "application/octet-stream",
+                                            "description": "The export.",
+                                        },
+                                        "billing_period": {"type": "string"},
+                                        "group_by": {"type": "string"},
+                                        "price_book": {"type": "string"},
+                                    },
+                                    "required": ["file"],
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": answer(
+                            "The period as cards, their quote and the reconciliation.",
+                            shapes.BILLING_IMPORT,
+                        ),
+                        "400": answer(
+                            "A file costcalc cannot read as a bill (field file), a billing "
+                            "period it does not have (billing_period), a bad group_by or "
+                            "price_book.",
+                            example={
+                                "errors": [
+                                    {
+                                        "item": None,
+                                        "field": "file",
+                                        "message": "This CUR 2.0 export lacks the column "
+                                        "line_item_unblended_cost.",
+                                    }
+                                ]
+                            },
+                        ),
+                        "413": answer(f"The file is over {BILL_LIMIT_MB} MB."),
+                        "415": answer("The body is not CSV, gzip, Parquet or multipart."),
                         "503": NO_BOOK,
                     },
                 }
@@ -716,7 +881,9 @@ def reference() -> tuple[list[Endpoint], list[Shape]]:
         for method, operation in operations.items():
             request = None
             if "requestBody" in operation:
-                media = operation["requestBody"]["content"]["application/json"]
+                content = operation["requestBody"]["content"]
+                # A bill's import takes a file: its first media type stands for the others.
+                media = content.get("application/json") or next(iter(content.values()))
                 named = media["schema"].get("$ref", "").removeprefix(SCHEMAS)
                 shape = doc["components"]["schemas"].get(named, {})
                 request = Body(

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
+from estimates.pricing import terms as _terms
 from estimates.pricing.regions import region_name
 
 from .schema import OMIT, UUID_PATTERN, Field, Scalar, Shape, array, nullable, ref, register, text
@@ -82,6 +83,26 @@ QUANTITY_INPUT = Scalar(
     },
 )
 PERCENT = text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN)
+EXACT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"  # a decimal as given: "10", "0.50"
+NET_MONEY = Scalar(
+    "NetMoney",
+    text(
+        "Money in the terms' currency: a string with exactly two decimals. Net figures are "
+        "rounded so that lines add up to their card, cards to the subtotal, and subtotal − "
+        "credits + tax to the monthly total (largest remainder).",
+        pattern=MONEY_PATTERN,
+        examples=["8.56"],
+    ),
+)
+PERCENT_INPUT = Scalar(
+    "PercentInput",
+    {
+        "type": ["number", "string"],
+        "description": "A percent from 0 to 100: a JSON number read as an exact decimal, or a "
+        "numeric string.",
+        "examples": ["10", 12.5],
+    },
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,6 +222,86 @@ PROJECTION_BODY = Shape(
     ),  # both read by projection.parse_projection, which the editor shares
 )
 
+# Terms: read by terms.parse_terms (the editor's panel shares it), which names each field it
+# refuses terms.<field>; these declare what it takes for the document and the unknown-field check.
+RATE_OVERRIDE_BODY = Shape(
+    "RateOverrideBody",
+    "A private rate: a flat USD price per the rate's per_units in place of its tiers (its free "
+    "allowance still applies); no discount applies on top.",
+    (
+        Field("service", text("A service code.")),
+        Field("rate", text("One of its rate codes (a line's usage_key).")),
+        Field("unit_price", ref(QUANTITY_INPUT, "USD per the rate's per_units, 0 or more.")),
+    ),
+)
+CURRENCY_BODY = Shape(
+    "CurrencyBody",
+    "The currency of the net figures and your rate for it; converted last.",
+    (
+        Field("code", text("An ISO 4217 code in capitals (as CLDR lists them), e.g. EUR.")),
+        Field(
+            "usd_rate",
+            ref(QUANTITY_INPUT, "Units of the currency for 1 USD, above 0 (USD alone: 1)."),
+            required=False,
+        ),
+    ),
+)
+TERMS_BODY = Shape(
+    "TermsBody",
+    "Terms over list prices, applied in this order: rate_overrides, discounts, credits, tax, "
+    "currency. Every field is optional; a bad one is a 400 on terms.<field> (e.g. "
+    "terms.service_discounts.kmz, terms.rate_overrides[0].rate, terms.currency.code).",
+    (
+        Field(
+            "discount_percent",
+            ref(PERCENT_INPUT, "Off every line, 0 to 100."),
+            required=False,
+        ),
+        Field(
+            "service_discounts",
+            {
+                "type": "object",
+                "additionalProperties": ref(PERCENT_INPUT),
+                "description": 'Percent by service code ({"kms": "20"}): replaces '
+                "discount_percent for that service, never stacks with it.",
+            },
+            required=False,
+        ),
+        Field(
+            "rate_overrides",
+            array(ref(RATE_OVERRIDE_BODY), "Private rates, each rate once."),
+            required=False,
+        ),
+        Field(
+            "monthly_credits",
+            ref(QUANTITY_INPUT, "USD off each month's net monthly charges, never below zero."),
+            required=False,
+        ),
+        Field(
+            "credit_months",
+            {
+                "type": ["integer", "string"],
+                "description": "How many months the credits last, 1 to "
+                f"{_terms.MAX_CREDIT_MONTHS:,}; absent: every month.",
+            },
+            required=False,
+        ),
+        Field("tax_percent", ref(PERCENT_INPUT, "Added after credits, 0 to 100."), required=False),
+        Field("currency", ref(CURRENCY_BODY), required=False),
+    ),
+)
+NAMED_TERMS_BODY = Shape(
+    "NamedTermsBody",
+    "Terms to save by name, checked against the current book.",
+    (
+        Field(
+            "name",
+            text(f"1 to {NAME_LENGTH} characters.", minLength=1, maxLength=NAME_LENGTH),
+        ),
+        Field("terms", ref(TERMS_BODY)),
+    ),
+)
+
 QUOTE_BODY_FIELDS = (
     Field(
         "free_tier",
@@ -250,6 +351,25 @@ QUOTE_BODY_FIELDS = (
         },
         required=False,
     ),
+    Field(
+        "terms",
+        {
+            "oneOf": [ref(TERMS_BODY), {"type": "null"}],
+            "description": "The organisation's terms over list prices; the answer then has "
+            "net figures beside the list ones. Not with terms_id.",
+        },
+        required=False,
+    ),  # read by terms.parse_terms
+    Field(
+        "terms_id",
+        {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "description": "The id of named terms (POST /api/v1/terms) to apply instead of "
+            "terms; a save keeps its own copy of them.",
+        },
+        required=False,
+    ),  # looked up by payloads.find_named_terms
 )
 SAVE_FIELDS = (
     Field(
@@ -392,6 +512,57 @@ class Priced:
     catalog: pricing.Catalog
     quote: pricing.Quote
     projection: projection.ProjectionResult | None = None
+    net: _terms.NetQuote | None = None  # with terms that change something
+
+    def items(self) -> list:
+        """The item quotes to write: with terms, each carrying its net figures."""
+        if self.net is None:
+            return list(self.quote.items)
+        shown = _terms.shown(self.net)
+        return [
+            NetItemQuote(item_quote, net_item, item_shown, tuple(lines_shown))
+            for item_quote, net_item, item_shown, lines_shown in zip(
+                self.quote.items,
+                self.net.items,
+                shown.items_monthly,
+                shown.lines_monthly,
+                strict=True,
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class NetLine:
+    """A line with its net figures (in the terms' currency, cents that add up)."""
+
+    line: pricing.Line
+    net: _terms.NetLine
+    net_monthly: Decimal
+
+    def __getattr__(self, name: str):
+        return getattr(self.line, name)
+
+
+@dataclass(frozen=True)
+class NetItemQuote:
+    """A priced card with its net figures, and its lines with theirs."""
+
+    item_quote: pricing.ItemQuote
+    net: _terms.NetItem
+    net_monthly: Decimal
+    lines_shown: tuple[Decimal, ...]
+
+    @property
+    def lines(self) -> list[NetLine]:
+        return [
+            NetLine(line, net_line, shown)
+            for line, net_line, shown in zip(
+                self.item_quote.lines, self.net.lines, self.lines_shown, strict=True
+            )
+        ]
+
+    def __getattr__(self, name: str):
+        return getattr(self.item_quote, name)
 
 
 @dataclass(frozen=True)
@@ -439,6 +610,7 @@ class Compared:
     a: Estimate
     b: Estimate
     comparison: compare.EstimateComparison
+    net: _terms.NetComparison | None = None
 
 
 @dataclass(frozen=True)
@@ -634,6 +806,49 @@ LINE = answer(
         text('Why the fee is $0 because another service covers it, or "" when it is not waived.'),
         lambda line: line.waived,
     ),
+    Field(
+        "net_monthly",
+        ref(NET_MONEY, "With terms: this line a month after its private rate or discount."),
+        lambda line: money(line.net_monthly) if isinstance(line, NetLine) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_upfront",
+        ref(NET_MONEY, "With terms: its one-off cost, the same way."),
+        lambda line: money(line.net.upfront) if isinstance(line, NetLine) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "discount_percent",
+        nullable(
+            text("A percent as given.", pattern=EXACT_PATTERN),
+            "With terms: the discount applied (its service's, else the overall one), or null "
+            "when a private rate priced the line.",
+        ),
+        lambda line: (
+            OMIT
+            if not isinstance(line, NetLine)
+            else None
+            if line.net.discount_percent is None
+            else format(line.net.discount_percent, "f")
+        ),
+        optional=True,
+    ),
+    Field(
+        "override_unit_price",
+        nullable(
+            text("USD per the line's per_units.", pattern=EXACT_PATTERN),
+            "With terms: the private rate that priced this line, or null.",
+        ),
+        lambda line: (
+            OMIT
+            if not isinstance(line, NetLine)
+            else None
+            if line.net.override is None
+            else format(line.net.override.unit_price, "f")
+        ),
+        optional=True,
+    ),
 )
 
 QUOTE_ITEM = answer(
@@ -668,6 +883,18 @@ QUOTE_ITEM = answer(
             ref(LINE), "The card's cost lines, Region by Region; none when its usage is all zero."
         ),
         lambda q: [LINE.write(line) for line in q.lines],
+    ),
+    Field(
+        "net_monthly",
+        ref(NET_MONEY, "With terms: the card a month, net, before credits and tax."),
+        lambda q: money(q.net_monthly) if _has_net(q) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_upfront",
+        ref(NET_MONEY, "With terms: the card's one-off cost, net."),
+        lambda q: money(q.net.upfront) if _has_net(q) else OMIT,
+        optional=True,
     ),
 )
 SAVED_ITEM = QUOTE_ITEM.but(
@@ -740,6 +967,15 @@ OVER_LIMIT = answer(
         lambda o: quantity(o.quantity),
     ),
 )
+
+
+def _has_net(item: object) -> bool:
+    """Whether an item quote carries net figures (NetItemQuote, or a saved card of one)."""
+    return isinstance(getattr(item, "item_quote", None), NetItemQuote) or isinstance(
+        item, NetItemQuote
+    )
+
+
 PROJECTION = answer(
     "Projection",
     "The estimate month by month: month m prices each usage quantity × (1 + growth)^(m−1) "
@@ -787,6 +1023,117 @@ PROJECTION = answer(
         ),
         lambda r: [OVER_LIMIT.write(o) for o in r.over_limits],
     ),
+    Field(
+        "net_currency",
+        text("With terms: the currency of the net figures."),
+        lambda r: r.net_currency if r.net_months else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_monthly_totals",
+        array(
+            ref(NET_MONEY),
+            "With terms: each month net, its own usage under the terms, the credits only in "
+            "the months they last (credit_months).",
+        ),
+        lambda r: [money(t) for t in r.net_monthly_totals] if r.net_months else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_total",
+        ref(NET_MONEY, "With terms: every month net, summed exactly, then rounded."),
+        lambda r: money(r.net_total) if r.net_months else OMIT,
+        optional=True,
+    ),
+)
+
+
+def _terms_field(name: str, schema: dict) -> Field:
+    return Field(name, schema, lambda t: t.get(name, OMIT), optional=True)
+
+
+TERMS = answer(
+    "Terms",
+    "Terms as given, decimals as exact strings; a field that changes nothing is left out.",
+    _terms_field("discount_percent", text("As given.", pattern=EXACT_PATTERN)),
+    _terms_field(
+        "service_discounts",
+        {"type": "object", "additionalProperties": text("A percent.", pattern=EXACT_PATTERN)},
+    ),
+    _terms_field(
+        "rate_overrides",
+        array(
+            {
+                "type": "object",
+                "properties": {
+                    "service": text("A service code."),
+                    "rate": text("A rate code."),
+                    "unit_price": text("USD per per_units.", pattern=EXACT_PATTERN),
+                },
+                "required": ["service", "rate", "unit_price"],
+                "additionalProperties": False,
+            }
+        ),
+    ),
+    _terms_field("monthly_credits", text("USD a month.", pattern=EXACT_PATTERN)),
+    _terms_field("credit_months", {"type": "integer", "minimum": 1}),
+    _terms_field("tax_percent", text("As given.", pattern=EXACT_PATTERN)),
+    _terms_field(
+        "currency",
+        {
+            "type": "object",
+            "properties": {
+                "code": text("ISO 4217."),
+                "usd_rate": text("For 1 USD.", pattern=EXACT_PATTERN),
+            },
+            "required": ["code", "usd_rate"],
+            "additionalProperties": False,
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ShownNet:
+    net: _terms.NetQuote
+    shown: _terms.ShownNet
+
+
+NET = answer(
+    "Net",
+    "What the organisation pays under its terms, in their currency.",
+    Field("currency", text("ISO 4217."), lambda n: n.net.currency),
+    Field(
+        "usd_rate",
+        text("The rate given for 1 USD.", pattern=EXACT_PATTERN),
+        lambda n: format(n.net.terms.usd_rate, "f"),
+    ),
+    Field(
+        "monthly_subtotal",
+        ref(NET_MONEY, "Monthly, after private rates and discounts."),
+        lambda n: money(n.shown.monthly_subtotal),
+    ),
+    Field(
+        "credits",
+        ref(NET_MONEY, "What the credits take off month 1."),
+        lambda n: money(n.shown.credits),
+    ),
+    Field("tax", ref(NET_MONEY, "Month 1's tax, after credits."), lambda n: money(n.shown.tax)),
+    Field(
+        "monthly_total",
+        ref(NET_MONEY, "Month 1: monthly_subtotal − credits + tax."),
+        lambda n: money(n.shown.monthly_total),
+    ),
+    Field(
+        "upfront_total",
+        ref(NET_MONEY, "One-off costs, discounted and taxed (credits are monthly)."),
+        lambda n: money(n.net.upfront_total),
+    ),
+    Field(
+        "first_12_months_total",
+        ref(NET_MONEY, "upfront_total + months 1 to 12, the credits while they last."),
+        lambda n: money(n.net.first_12_months_total),
+    ),
 )
 
 
@@ -822,7 +1169,19 @@ QUOTE_FIELDS = (
     Field(
         "items",
         array(ref(QUOTE_ITEM), "The cards, in the order they were sent."),
-        lambda p: [QUOTE_ITEM.write(item_quote) for item_quote in p.quote.items],
+        lambda p: [QUOTE_ITEM.write(item_quote) for item_quote in p.items()],
+    ),
+    Field(
+        "terms",
+        ref(TERMS, "With terms: the terms, as given."),
+        lambda p: OMIT if p.net is None else TERMS.write(_terms.terms_as_json(p.net.terms)),
+        optional=True,
+    ),
+    Field(
+        "net",
+        ref(NET, "With terms: what the organisation pays, beside the list figures above."),
+        lambda p: OMIT if p.net is None else NET.write(ShownNet(p.net, _terms.shown(p.net))),
+        optional=True,
     ),
 )
 QUOTE = answer(
@@ -881,8 +1240,14 @@ ESTIMATE = answer(
         array(ref(SAVED_ITEM), "Its cards, in the order they were saved."),
         lambda p: [
             SAVED_ITEM.write(SavedItemQuote(item_quote, usage))
-            for item_quote, usage in zip(p.quote.items, p.usages, strict=True)
+            for item_quote, usage in zip(p.items(), p.usages, strict=True)
         ],
+    ),
+    Field(
+        "terms_name",
+        text("With named terms: their name when it was saved."),
+        lambda p: p.estimate.terms_name or OMIT,
+        optional=True,
     ),
     Field(
         "projection",
@@ -1057,6 +1422,63 @@ def _effects(effects: compare.Effects | None) -> dict | None:
     return None if effects is None else EFFECTS.write(effects)
 
 
+NET_SIDE = answer(
+    "NetSide",
+    "One estimate's net month.",
+    Field("currency", text("ISO 4217."), lambda n: n.currency),
+    Field("monthly_total", ref(NET_MONEY, "Month 1, net."), lambda n: money(n.monthly_total())),
+)
+NET_COMPARISON = answer(
+    "NetComparison",
+    "Two estimates' net figures: terms_effect + usage_effect = monthly_delta.",
+    Field("a", ref(NET_SIDE), lambda n: NET_SIDE.write(n.a)),
+    Field("b", ref(NET_SIDE), lambda n: NET_SIDE.write(n.b)),
+    Field(
+        "monthly_delta",
+        nullable(ref(NET_MONEY), "B − A, net; null when they are in different currencies."),
+        lambda n: _optional_money(n.monthly_delta),
+    ),
+    Field(
+        "terms_effect",
+        nullable(
+            ref(NET_MONEY),
+            "What the terms changed: A's usage under B's terms − A; null across currencies or "
+            "when B's terms name what A's book lacks.",
+        ),
+        lambda n: _optional_money(n.terms_effect),
+    ),
+    Field(
+        "usage_effect",
+        nullable(
+            ref(NET_MONEY),
+            "What the usage (and prices) changed: B − A's usage under B's terms, in B's "
+            "currency; null when B's terms name what A's book lacks.",
+        ),
+        lambda n: _optional_money(n.usage_effect),
+    ),
+    Field("no_split_because", text('Why a figure is null, or "".'), lambda n: n.no_split_because),
+)
+NAMED_TERMS = answer(
+    "NamedTerms",
+    "Named terms. An estimate saved with them keeps its own copy.",
+    Field(
+        "id",
+        text("Their id: terms_id in a quote or save body.", format="uuid", pattern=UUID_PATTERN),
+        lambda n: str(n.public_id),
+    ),
+    Field("name", text("Their name."), lambda n: n.name),
+    Field("terms", ref(TERMS, "The terms as they are now."), lambda n: TERMS.write(n.terms)),
+    Field(
+        "created_at",
+        text("When they were saved.", format="date-time"),
+        lambda n: n.created_at.isoformat(),
+    ),
+    Field(
+        "updated_at",
+        text("When they last changed.", format="date-time"),
+        lambda n: n.updated_at.isoformat(),
+    ),
+)
 COMPARISON = answer(
     "Comparison",
     "Estimate A against estimate B: both totals, the changes (B − A, exact before "
@@ -1148,6 +1570,12 @@ COMPARISON = answer(
         },
         lambda c: len(c.comparison.unchanged),
     ),
+    Field(
+        "net",
+        ref(NET_COMPARISON, "When either estimate has terms: their net figures."),
+        lambda c: OMIT if c.net is None else NET_COMPARISON.write(c.net),
+        optional=True,
+    ),
 )
 
 IMPORTED_ITEM = answer(
@@ -1228,12 +1656,243 @@ IMPORT_RESULT = answer(
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# A bill's import (POST /api/v1/import/billing)
+
+
+@dataclass(frozen=True)
+class BillImported:
+    catalog: pricing.Catalog
+    imported: billing.BillingImport
+
+
+def _exact(value: Decimal | None) -> str | None:
+    return None if value is None else quantity(value)
+
+
+BILL_DECIMAL = Scalar(
+    "BillDecimal",
+    text(
+        "An exact decimal as a string, as the bill gives it: money too, not rounded to cents "
+        "(a bill's lines carry up to 10 decimals).",
+        pattern=r"^-?[0-9]+(\.[0-9]+)?$",
+        examples=["0.2305555574", "-5"],
+    ),
+)
+
+
+def _bill(description: str) -> dict:
+    return ref(BILL_DECIMAL, description)
+
+
+def _bill_or_null(description: str) -> dict:
+    return nullable(ref(BILL_DECIMAL), description)
+
+
+ROWS = {"type": "integer", "minimum": 0, "description": "Line items of the file."}
+BILL_NEEDS_USAGE = answer(
+    "BillNeedsUsage",
+    "An input of a card that no usage type of the book maps to: the bill cannot show it.",
+    Field("card", text("The card, e.g. kms in us-east-1."), lambda n: n.address),
+    Field("service", text("The service code."), lambda n: n.service),
+    Field("usage_key", text("The usage key, left at 0."), lambda n: n.usage_key),
+    Field("hint", text("Why."), lambda n: n.label_hint),
+)
+RECONCILIATION_LINE = answer(
+    "ReconciliationLine",
+    "A service's usage type in a Region: the bill's figures beside costcalc's.",
+    Field("service", text("The service code."), lambda ln: ln.service),
+    Field(
+        "usage_type", text("The usage type, without its Region prefix."), lambda ln: ln.usage_type
+    ),
+    Field("region", text("The Region."), lambda ln: ln.region),
+    Field(
+        "quantity", _bill("The period's usage, in the bill's unit."), lambda ln: _exact(ln.quantity)
+    ),
+    Field("unit", text("The bill's unit (pricing_unit, ConsumedUnit)."), lambda ln: ln.unit),
+    Field(
+        "billed_cost",
+        _bill("What AWS charged: unblended cost, BilledCost."),
+        lambda ln: _exact(ln.billed_cost),
+    ),
+    Field(
+        "list_cost",
+        _bill_or_null("Public on-demand cost or ListCost; null when the file has none."),
+        lambda ln: _exact(ln.list_cost),
+    ),
+    Field(
+        "costcalc_monthly",
+        _bill("What costcalc prices this usage at, exactly."),
+        lambda ln: _exact(ln.costcalc_monthly),
+    ),
+    Field(
+        "variance",
+        _bill_or_null("costcalc_monthly − list_cost; null without a list cost."),
+        lambda ln: _exact(ln.variance),
+    ),
+    Field(
+        "flagged",
+        {"type": "boolean", "description": "The variance is above 1% of the list cost."},
+        lambda ln: ln.flagged,
+    ),
+    Field(
+        "reason",
+        {"type": ["string", "null"], "description": "The likely reason of a flagged variance."},
+        lambda ln: ln.reason or None,
+    ),
+    Field("rows", ROWS, lambda ln: ln.rows),
+)
+UNMAPPED_LINE = answer(
+    "UnmappedLine",
+    "Usage of a security service that no rate prices: listed, never dropped.",
+    Field("product_code", text("The product code."), lambda u: u.product_code),
+    Field("usage_type", text("The usage type as the bill writes it."), lambda u: u.usage_type),
+    Field("region", text("The Region."), lambda u: u.region),
+    Field("quantity", _bill("The usage, in the bill's unit."), lambda u: _exact(u.quantity)),
+    Field("unit", text("The bill's unit."), lambda u: u.unit),
+    Field("rows", ROWS, lambda u: u.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda u: _exact(u.billed_cost)),
+    Field(
+        "list_cost", _bill_or_null("null when the file has none."), lambda u: _exact(u.list_cost)
+    ),
+    Field("reason", text("Why no card prices it."), lambda u: u.reason),
+)
+ADJUSTMENT = answer(
+    "Adjustment",
+    "A security service's lines that are not usage: tax, credits, refunds, discounts, fees, "
+    "Savings Plan lines, corrections.",
+    Field(
+        "line_item_type",
+        text("CUR's line-item type or FOCUS's ChargeCategory."),
+        lambda a: a.line_item_type,
+    ),
+    Field("product_code", text("The product it belongs to."), lambda a: a.product_code),
+    Field("rows", ROWS, lambda a: a.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda a: _exact(a.billed_cost)),
+)
+OTHER_SERVICES = answer(
+    "OtherServices",
+    "Every line of the other services (EC2, S3…), in one total.",
+    Field("rows", ROWS, lambda o: o.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda o: _exact(o.billed_cost)),
+    Field("list_cost", _bill_or_null("null when a line has none."), lambda o: _exact(o.list_cost)),
+    Field(
+        "product_codes",
+        array({"type": "string"}, "Their product codes."),
+        lambda o: list(o.product_codes),
+    ),
+)
+BILL_TOTALS = answer(
+    "BillTotals",
+    "The reconciliation's totals; bill = billed + adjustments + unmapped + other_services.",
+    Field("billed", _bill("The lines' billed cost."), lambda t: _exact(t.billed)),
+    Field("list", _bill_or_null("The lines' list cost."), lambda t: _exact(t.list)),
+    Field("costcalc", _bill("The quote's monthly total, exactly."), lambda t: _exact(t.costcalc)),
+    Field("adjustments", _bill("The adjustments."), lambda t: _exact(t.adjustments)),
+    Field("unmapped", _bill("The unmapped usage."), lambda t: _exact(t.unmapped)),
+    Field("other_services", _bill("The other services."), lambda t: _exact(t.other_services)),
+    Field("bill", _bill("Every line of the period."), lambda t: _exact(t.bill)),
+)
+RECONCILIATION = answer(
+    "Reconciliation",
+    "The bill line by line beside costcalc's figures.",
+    Field(
+        "lines",
+        array(ref(RECONCILIATION_LINE), "Each priced usage type and Region."),
+        lambda r: [RECONCILIATION_LINE.write(line) for line in r.lines],
+    ),
+    Field(
+        "unmapped",
+        array(ref(UNMAPPED_LINE), "Usage no rate prices."),
+        lambda r: [UNMAPPED_LINE.write(line) for line in r.unmapped],
+    ),
+    Field(
+        "adjustments",
+        array(ref(ADJUSTMENT), "Lines that are not usage."),
+        lambda r: [ADJUSTMENT.write(entry) for entry in r.adjustments],
+    ),
+    Field("other_services", ref(OTHER_SERVICES), lambda r: OTHER_SERVICES.write(r.other_services)),
+    Field("totals", ref(BILL_TOTALS), lambda r: BILL_TOTALS.write(r.totals)),
+)
+BILLING_IMPORT = answer(
+    "BillingImport",
+    "A billing export's period as cards, their quote and the reconciliation with the bill.",
+    Field(
+        "format",
+        text(
+            "The export's format, from its header: cur2, cur (legacy), focus, or aggregate "
+            "(the output of aggregate.sql).",
+            enum=[billing.CUR2, billing.CUR, billing.FOCUS, billing.AGGREGATE],
+        ),
+        lambda b: b.imported.format,
+    ),
+    Field(
+        "billing_period",
+        text("The period priced, YYYY-MM.", pattern=r"^[0-9]{4}-[0-9]{2}$"),
+        lambda b: b.imported.billing_period,
+    ),
+    Field(
+        "billing_periods",
+        array({"type": "string"}, "Every period the file has."),
+        lambda b: list(b.imported.periods),
+    ),
+    Field(
+        "group_by",
+        text(
+            "One card per service and Region, or per account and Region.",
+            enum=list(billing.GROUP_BY),
+        ),
+        lambda b: b.imported.group_by,
+    ),
+    Field(
+        "items",
+        array(ref(IMPORTED_ITEM), 'Post {"items": …} as it is to /api/v1/estimates to save.'),
+        lambda b: [IMPORTED_ITEM.write(item) for item in b.imported.result.items],
+    ),
+    Field(
+        "item_notes",
+        array({"type": "string"}, "Per item, in the same order: its period and account ids."),
+        lambda b: [item.notes for item in b.imported.result.items],
+    ),
+    Field(
+        "needs_usage",
+        array(ref(BILL_NEEDS_USAGE), "Inputs of the cards the bill cannot show: left at 0."),
+        lambda b: [BILL_NEEDS_USAGE.write(need) for need in b.imported.result.needs_usage],
+    ),
+    Field(
+        "warnings",
+        array({"type": "string"}, "Assumptions made, for a person to check."),
+        lambda b: list(b.imported.result.warnings),
+    ),
+    Field(
+        "quote",
+        ref(QUOTE, "The items priced with the book, free tier on."),
+        lambda b: QUOTE.write(Priced(b.catalog, b.imported.quote)),
+    ),
+    Field(
+        "reconciliation",
+        ref(RECONCILIATION),
+        lambda b: RECONCILIATION.write(b.imported.reconciliation),
+    ),
+)
+
 # The document's components, in its order: values, the catalog, bodies, answers, errors, import.
 COMPONENTS = (
     MONEY,
     QUANTITY,
     UNIT_PRICE,
     QUANTITY_INPUT,
+    NET_MONEY,
+    PERCENT_INPUT,
+    RATE_OVERRIDE_BODY,
+    CURRENCY_BODY,
+    TERMS_BODY,
+    NAMED_TERMS_BODY,
+    TERMS,
+    NET,
+    NET_SIDE,
+    NET_COMPARISON,
+    NAMED_TERMS,
     PRICE_BOOK,
     REGION,
     USAGE_INPUT,
@@ -1265,6 +1924,15 @@ COMPONENTS = (
     NEEDS_USAGE,
     UNPRICED,
     IMPORT_RESULT,
+    BILL_DECIMAL,
+    BILL_NEEDS_USAGE,
+    RECONCILIATION_LINE,
+    UNMAPPED_LINE,
+    ADJUSTMENT,
+    OTHER_SERVICES,
+    BILL_TOTALS,
+    RECONCILIATION,
+    BILLING_IMPORT,
 )
 # As the document has them; the checks resolve their $refs here.
 SCHEMA_COMPONENTS = register(COMPONENTS)

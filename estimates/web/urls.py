@@ -2,9 +2,18 @@
 
 from django.urls import include, path
 
-from estimates.web.views import compare, editor, health, prices, saved, terraform_import
+from estimates.web.views import (
+    billing_import,
+    compare,
+    editor,
+    health,
+    prices,
+    saved,
+    terms,
+    terraform_import,
+)
 
-# The editor: a new estimate, its live recompute, save, and a Terraform plan as a start.
+# The editor: a new estimate, its live recompute, save, and a Terraform plan or a bill as a start.
 editor_patterns = [
     path("", editor.estimate_new, name="new"),
     path("preview", editor.estimate_preview, name="preview"),
@@ -15,6 +24,7 @@ editor_patterns = [
         terraform_import.terraform_import_editor,
         name="import_terraform_editor",
     ),
+    path("import/billing", billing_import.billing_import, name="import_billing"),
 ]
 
 # A saved estimate, by its public UUID: the page, its CSV, and repricing it with today's book.
@@ -37,11 +47,18 @@ prices_patterns = [
     path("compare/<int:old_id>/<int:new_id>/", prices.price_book_compare, name="compare"),
 ]
 
+# Named terms: an organisation's agreement, typed once and applied to many estimates.
+terms_patterns = [
+    path("", terms.terms_index, name="index"),
+    path("<uuid:public_id>/", terms.terms_detail, name="detail"),
+]
+
 urlpatterns = [
     path("", include((editor_patterns, "estimates"))),
     path("e/", include((saved_patterns, "saved"))),
     path("compare/", include((compare_patterns, "compare"))),
     path("prices/", include((prices_patterns, "prices"))),
+    path("terms/", include((terms_patterns, "terms"))),
     # For load balancers: the app and its database answer. No namespace.
     path("healthz", health.healthz, name="healthz"),
 ]

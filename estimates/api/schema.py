@@ -202,7 +202,10 @@ def _is_type(kind: str, value: object) -> bool:
     if kind == "integer":
         if isinstance(value, int):
             return True
-        return isinstance(value, Decimal | float) and value == value and value % 1 == 0
+        if isinstance(value, Decimal):
+            # Not value % 1: on 1e999999999 that is an InvalidOperation, a 500.
+            return value.is_finite() and value == value.to_integral_value()
+        return isinstance(value, float) and value == value and value % 1 == 0
     if kind == "number":
         return isinstance(value, int | float | Decimal)
     return isinstance(value, {"string": str, "object": dict, "array": list}[kind])

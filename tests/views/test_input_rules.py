@@ -91,3 +91,9 @@ class TestApi:
         assert response.json()["errors"][0]["field"] == "name"
         assert "not sent as UTF-8" in response.json()["errors"][0]["message"]
         assert Estimate.objects.count() == 0
+
+    def test_a_whole_number_too_large_to_hold_is_a_400_not_a_500(self, client, price_book):
+        body = '{"items": [{"service": "kms", "accounts": 1e999999999, "usage": {}}]}'
+        response = client.post("/api/v1/quote", body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == "accounts"

@@ -16,6 +16,8 @@ import functools
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from estimates.api import shapes
 from estimates.api.schema import SCHEMAS, UUID_PATTERN, ref
 
@@ -335,6 +337,14 @@ def answer(
 
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
+TOO_LARGE = answer(
+    f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g} MB "
+    "(DATA_UPLOAD_MAX_MEMORY_SIZE)."
+)
+NOT_JSON = answer(
+    "The body is not sent as application/json in UTF-8: another Content-Type, a charset other "
+    "than utf-8, or text in UTF-16 or UTF-32."
+)
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds until a save is allowed again.",
@@ -362,7 +372,9 @@ def document() -> dict:
                 'Money is a string with two decimals ("15.94"), rounded half-up from exact '
                 "sums; quantities and unit prices are exact decimal strings. Numbers sent are "
                 "read as exact decimals, never as floats. Every error answer has the body "
-                '{"errors": [{"item", "field", "message"}]}.'
+                '{"errors": [{"item", "field", "message"}]}, a method an endpoint does not '
+                "take too (405, with Allow); HEAD is answered wherever GET is. Ids are "
+                "lower-case dashed UUIDs."
             ),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
@@ -406,6 +418,8 @@ def document() -> dict:
                             "its price_book (a draft or unknown id) or its projection.",
                             example=ERRORS_EXAMPLE,
                         ),
+                        "413": TOO_LARGE,
+                        "415": NOT_JSON,
                         "503": NO_BOOK,
                     },
                 }
@@ -439,7 +453,8 @@ def document() -> dict:
                             "projection.",
                             example=PROJECTION_ERRORS_EXAMPLE,
                         ),
-                        "415": answer("The body is not sent as application/json."),
+                        "413": TOO_LARGE,
+                        "415": NOT_JSON,
                         "429": answer("Too many saves from this address.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
                     },
@@ -556,6 +571,7 @@ def document() -> dict:
                             },
                         ),
                         "413": answer("The body is over 20 MB."),
+                        "415": NOT_JSON,
                         "503": NO_BOOK,
                     },
                 }

@@ -24,12 +24,14 @@ FieldError = pricing.FieldError
 # Reading
 
 
-def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
-    """The request body as JSON with exact Decimals (never floats), or a field error."""
+def read_json_text(text: str) -> tuple[object, list[FieldError]]:
+    """JSON text with exact Decimals (never floats), or a field error."""
     try:
-        return json.loads(request.body, parse_float=Decimal), []
-    # ArithmeticError: a number like 1e99999999999999999999 that Decimal cannot hold.
-    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
+        return pricing.exact_json(text), []
+    except pricing.NumberTooLarge as error:
+        message = f"A number in the body is {error.words} to read."
+        return None, [FieldError(None, "body", message)]
+    except (ValueError, RecursionError):
         return None, [FieldError(None, "body", "The body is not valid JSON.")]
 
 

@@ -313,8 +313,17 @@ TERRAFORM_PLAN = Shape(
                 pattern=r"^1(\.|$)",
             ),
         ),
-        Field("terraform_version", text("The Terraform that wrote it."), required=False),
-        Field("planned_values", {"type": "object"}, required=False),
+        Field(
+            "terraform_version",
+            {"description": "The Terraform that wrote it; not read."},
+            required=False,
+        ),
+        # Read when they are objects, as Terraform writes them; anything else is ignored.
+        Field(
+            "planned_values",
+            {"description": "What the apply leaves; read when an object."},
+            required=False,
+        ),
         Field(
             "resource_changes",
             array(
@@ -326,10 +335,14 @@ TERRAFORM_PLAN = Shape(
         ),
         Field(
             "configuration",
-            {"type": "object", "description": "Providers and their Regions."},
+            {"description": "Providers and their Regions; read when an object."},
             required=False,
         ),
-        Field("variables", {"type": "object"}, required=False),
+        Field(
+            "variables",
+            {"description": "The root module's variables; read when an object."},
+            required=False,
+        ),
     ),
     closed=False,
     # A state file has neither: it is refused as not a plan.
@@ -342,13 +355,14 @@ USAGE_FILE = Shape(
         Field(
             "resource_usage",
             {
-                "type": "object",
+                "type": ["object", "null"],
                 "description": (
                     "Usage by resource address (aws_kms_key.app[0]), resource (aws_kms_key.app) "
-                    "or resource type (aws_kms_key); the most specific name wins."
+                    "or resource type (aws_kms_key); the most specific name wins. Null, for "
+                    "it or for a resource's usage, is none (as YAML writes a key left empty)."
                 ),
                 "additionalProperties": {
-                    "type": "object",
+                    "type": ["object", "null"],
                     "additionalProperties": ref(QUANTITY_INPUT),
                 },
             },

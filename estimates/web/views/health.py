@@ -2,10 +2,10 @@
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe  # GET and HEAD: a load balancer may check with either
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers a query, 503 when it does not."""
     try:

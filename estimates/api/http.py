@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from estimates import pricing
@@ -106,3 +107,21 @@ def other_unicode(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+API_PREFIX = "/api/v1/"
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404: JSON under /api/v1/ (a path no endpoint has), the HTML page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        message = "No endpoint has this path; /api/v1/openapi.json lists them."
+        return payloads.error_response("path", message, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500: JSON under /api/v1/, the HTML page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return payloads.error_response("server", "Something went wrong on our side.", 500)
+    return defaults.server_error(request)

@@ -145,3 +145,36 @@ class TestMediaType:
         response = client.post(path, body, content_type="application/json; charset=UTF-8")
 
         assert response.status_code in (200, 201), response.content[:300]
+
+
+class TestEverythingElse:
+    @pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/quote/", "/api/v1/estimates/a/b"])
+    def test_a_path_no_endpoint_has_is_a_json_404(self, client, db, path):
+        error = only_error(client.get(path), 404)
+
+        assert error["field"] == "path"
+        assert "/api/v1/openapi.json" in error["message"]
+
+    def test_a_page_that_does_not_exist_is_still_the_html_404(self, client, db):
+        response = client.get("/nope/")
+
+        assert response.status_code == 404
+        assert b"Not found" in response.content
+
+    def test_a_failure_under_the_api_is_a_json_500(self, price_book, monkeypatch):
+        from django.test import Client
+
+        from estimates.models import PriceBook
+
+        def broken():
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(PriceBook.objects, "current", broken)
+        response = Client(raise_request_exception=False).get("/api/v1/services")
+
+        error = only_error(response, 500)
+        assert error == {
+            "item": None,
+            "field": "server",
+            "message": "Something went wrong on our side.",
+        }

@@ -110,6 +110,8 @@ BODY_CASES = [
     ("projection", "projection", {"months": 24}, True),
     ("projection", "projection", {"months": "36", "monthly_growth_percent": "2.5%"}, True),
     ("projection", "projection", {"monthly_growth_percent": -100}, True),
+    # JSON Schema compares numbers by value: 36.0 is 36 to the document, as to the API.
+    ("projection", "projection", {"months": 36.0}, True),
     ("projection", "projection", "36", False),
     ("projection", "projection.months", {"months": 18}, False),
     ("projection", "projection.months", {"months": True}, False),

@@ -336,6 +336,20 @@ def answer(
     return {"description": description, "content": json_body(schema, example), **extra}
 
 
+def query_parameters(shape: shapes.Shape) -> list[dict]:
+    """A shape's fields as an operation's query parameters."""
+    return [
+        {
+            "name": f.name,
+            "in": "query",
+            "required": f.required,
+            "description": f.schema["description"],
+            "schema": {key: value for key, value in f.schema.items() if key != "description"},
+        }
+        for f in shape.fields
+    ]
+
+
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
 TOO_LARGE = answer(
@@ -591,27 +605,7 @@ def document() -> dict:
                         f"At most {BILL_LIMIT_MB} MB: a larger export is aggregated on Athena "
                         "with aggregate.sql first."
                     ),
-                    "parameters": [
-                        {
-                            "name": "billing_period",
-                            "in": "query",
-                            "description": "YYYY-MM; the latest period of the file by default.",
-                            "schema": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"},
-                        },
-                        {
-                            "name": "group_by",
-                            "in": "query",
-                            "description": "service (a card per service and Region, the "
-                            "default) or account (a card per account and Region).",
-                            "schema": {"type": "string", "enum": ["service", "account"]},
-                        },
-                        {
-                            "name": "price_book",
-                            "in": "query",
-                            "description": "A published book's id; the current book by default.",
-                            "schema": {"type": "integer"},
-                        },
-                    ],
+                    "parameters": query_parameters(shapes.BILLING_OPTIONS),
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -634,9 +628,7 @@ def document() -> dict:
                                             "contentMediaType": "application/octet-stream",
                                             "description": "The export.",
                                         },
-                                        "billing_period": {"type": "string"},
-                                        "group_by": {"type": "string"},
-                                        "price_book": {"type": "string"},
+                                        **shapes.BILLING_OPTIONS.schema()["properties"],
                                     },
                                     "required": ["file"],
                                 }

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from estimates import pricing
 from estimates.importers import billing, terraform
+from estimates.importers.billing import mapping as billing_mapping
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
 from estimates.pricing.regions import region_name
@@ -1398,6 +1399,44 @@ RECONCILIATION = answer(
     Field("other_services", ref(OTHER_SERVICES), lambda r: OTHER_SERVICES.write(r.other_services)),
     Field("totals", ref(BILL_TOTALS), lambda r: BILL_TOTALS.write(r.totals)),
 )
+# How to read a bill: query parameters beside a body that is the file, or fields beside the
+# multipart field file; the importer checks both with the same rules (billing.check_period,
+# billing.GROUP_BY), and openapi.py makes the operation's parameters and form from this.
+BILLING_OPTIONS = Shape(
+    "BillingOptions",
+    "How to read the bill.",
+    (
+        Field(
+            "billing_period",
+            text(
+                "YYYY-MM; the latest period of the file by default.",
+                pattern=billing_mapping.PERIOD.pattern,
+            ),
+            required=False,
+        ),
+        Field(
+            "group_by",
+            {
+                "type": "string",
+                "enum": list(billing.GROUP_BY),
+                "default": billing.BY_SERVICE,
+                "description": "service (a card per service and Region, the default) or "
+                "account (a card per account and Region).",
+            },
+            required=False,
+        ),
+        Field(
+            "price_book",
+            {
+                "type": "integer",
+                "description": "A published book's id; the current book by default.",
+            },
+            required=False,
+        ),
+    ),
+    closed=False,
+)
+
 BILLING_IMPORT = answer(
     "BillingImport",
     "A billing export's period as cards, their quote and the reconciliation with the bill.",

@@ -336,3 +336,31 @@ class TestIdsHaveOneForm:
 
         assert broken_rule(schema, public_id) is None
         assert broken_rule(schema, public_id.upper()) == "pattern"
+
+
+@pytest.mark.parametrize(
+    ("period", "valid"),
+    [
+        ("2026-11", True),
+        ("2026-01", True),
+        ("2026-13", False),
+        ("2026-1", False),
+        ("11-2026", False),
+    ],
+)
+def test_a_billing_period_is_taken_or_refused_by_the_document_and_the_importer_alike(period, valid):
+    from estimates.importers import billing
+
+    field = shapes.BILLING_OPTIONS["billing_period"]
+    operation = openapi.document()["paths"]["/api/v1/import/billing"]["post"]
+    (parameter,) = [p for p in operation["parameters"] if p["name"] == "billing_period"]
+    form = operation["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+
+    assert (broken_rule(parameter["schema"], period) is None) is valid
+    assert form["billing_period"] == field.schema
+    try:
+        billing.check_period(period)
+        taken = True
+    except billing.BillingError:
+        taken = False
+    assert taken is valid

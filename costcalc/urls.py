@@ -9,3 +9,6 @@ urlpatterns = [
 
 # A form too large to read, posted to the editor, gets the editor page and a message.
 handler400 = "estimates.web.views.editor.bad_request"
+# Under /api/v1/ a path no endpoint has, or a failure, is JSON too; elsewhere the HTML pages.
+handler404 = "estimates.api.http.not_found"
+handler500 = "estimates.api.http.server_error"

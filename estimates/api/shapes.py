@@ -69,18 +69,26 @@ UNIT_PRICE = Scalar(
         examples=["0.03", "0.001", "3000.00"],
     ),
 )
+# The yes/no inputs of the shipped books (InputSpec.is_switch), which take true and false;
+# tests/views/test_switches.py checks the list against every book.
+SWITCH_KEYS = ("higher_throughput", "shield_advanced_covered", "advanced_subscriptions")
 QUANTITY_INPUT = Scalar(
     "QuantityInput",
     {
-        "type": ["number", "string", "boolean"],
+        "type": ["number", "string"],
         "description": (
             "A quantity: a JSON number, read as an exact decimal (never a float), or a numeric "
             'string ("2,000,000" and "0.5" too). At most 10^15 and 10 decimal places; each '
-            "input's bounds are in /api/v1/services. A yes/no input (min 0, max 1, step 1, "
-            "such as shield_advanced_covered) also takes true and false; true is 1. Any other "
-            "input refuses a boolean."
+            "input's bounds are in /api/v1/services."
         ),
         "examples": [2000000, "0.5"],
+    },
+)
+SWITCH_INPUT = Scalar(
+    "SwitchInput",
+    {
+        "type": ["number", "string", "boolean"],
+        "description": "A yes/no input: true or 1, false or 0 (a quantity otherwise bounded 0-1).",
     },
 )
 PERCENT = text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN)
@@ -171,8 +179,10 @@ QUOTE_ITEM_BODY = Shape(
             {
                 "type": "object",
                 "description": (
-                    "Quantities by usage key (the service's inputs); a missing key is 0."
+                    "Quantities by usage key (the service's inputs); a missing key is 0. The "
+                    "yes/no inputs (0 or 1) also take true and false."
                 ),
+                "properties": {key: ref(SWITCH_INPUT) for key in SWITCH_KEYS},
                 "additionalProperties": ref(QUANTITY_INPUT),
             },
             required=False,
@@ -1935,6 +1945,7 @@ COMPONENTS = (
     QUANTITY,
     UNIT_PRICE,
     QUANTITY_INPUT,
+    SWITCH_INPUT,
     NET_MONEY,
     PERCENT_INPUT,
     RATE_OVERRIDE_BODY,

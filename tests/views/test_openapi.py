@@ -85,10 +85,12 @@ class TestDocument:
             if schema.get("type") == "number"
             or (isinstance(schema.get("type"), list) and "number" in schema["type"])
         ]
-        # Only what a body sends may be a number, and the API reads it as an exact decimal.
+        # Only what a body sends may be a number, and the API reads it as an exact decimal
+        # (a yes/no input may be a boolean too).
         schemas = DOC["components"]["schemas"]
         growth = schemas["ProjectionBody"]["properties"]["monthly_growth_percent"]
-        assert numbers == [schemas["QuantityInput"], schemas["PercentInput"], growth]
+        expected = [schemas[name] for name in ("QuantityInput", "SwitchInput", "PercentInput")]
+        assert sorted(map(repr, numbers)) == sorted(map(repr, [*expected, growth]))
 
     def test_every_amount_of_a_quote_is_money(self):
         quote = DOC["components"]["schemas"]["Quote"]["properties"]

@@ -6,7 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from estimates.api import shapes
 from estimates.models import Estimate
+from estimates.prices.book_file import catalog_from_book
+from tests.conftest import FIRST_BOOK, SECOND_BOOK
 
 from .test_editor import field_error, form_data, monthly_total
 
@@ -71,3 +74,15 @@ class TestApiBooleans:
         assert response.json()["errors"] == [
             {"item": 0, "field": "keys", "message": "Enter a number."}
         ]
+
+
+@pytest.mark.parametrize("book", [FIRST_BOOK, SECOND_BOOK], ids=["2026-11", "2026-12"])
+def test_the_document_names_every_switch_of_the_shipped_books(book):
+    catalog = catalog_from_book(book)
+    switches = {
+        spec.key
+        for service in catalog.services.values()
+        for spec in service.inputs
+        if spec.is_switch
+    }
+    assert switches <= set(shapes.SWITCH_KEYS)

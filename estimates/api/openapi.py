@@ -316,6 +316,11 @@ SCHEMA_COMPONENTS = {
             "min": ref("Quantity", "The smallest value allowed."),
             "max": ref("Quantity", "The largest value allowed."),
             "step": {"enum": ["1", "any"], "description": '"1" for whole numbers.'},
+            "regions": array(
+                {"type": "string"},
+                "The Regions where this input has a price: elsewhere among the service's "
+                "Regions it is unavailable, and a quantity above 0 there is a 400 naming it.",
+            ),
         },
         "One usage input of a service.",
     ),
@@ -326,7 +331,9 @@ SCHEMA_COMPONENTS = {
             "summary": text("One line about it."),
             "guidance": array({"type": "string"}, "What to know before choosing it."),
             "free_tier_note": text("Its free allowance, or an empty string."),
-            "regions": array({"type": "string"}, "The Regions the book prices it in."),
+            "regions": array(
+                {"type": "string"}, "The Regions where the book prices any of its rates."
+            ),
             "inputs": array(ref("UsageInput"), "Its usage inputs, in the editor's order."),
         },
     ),

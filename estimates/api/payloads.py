@@ -215,6 +215,7 @@ def catalog_as_json(catalog: pricing.Catalog) -> dict:
                         "min": pricing.decimal_text(spec.min_value),
                         "max": pricing.decimal_text(spec.max_value),
                         "step": spec.step,
+                        "regions": list(catalog.input_regions(service.code, spec.key)),
                     }
                     for spec in service.inputs
                 ],

@@ -259,7 +259,8 @@ CONVERSIONS = {  # field: (file value → column, column → file value)
     "rate_codes": (" ".join, lambda text: tuple(text.split())),
     "replaced_inputs": (
         lambda entries: {entry["key"]: list(entry["replaced_by"]) for entry in entries},
-        lambda found: [{"key": key, "replaced_by": tuple(new)} for key, new in found.items()],
+        # Lists, as a file read back holds them: the round trip dump → read must not need JSON.
+        lambda found: [{"key": key, "replaced_by": list(new)} for key, new in found.items()],
     ),
 }
 

@@ -66,9 +66,11 @@ class OfferProduct:
     region_code: str
     dimensions: tuple[PriceDimension, ...]
     # Data derived from the Price List (a public capture, not AWS's file) names its own source
-    # and grade; an offer file read from AWS leaves them empty: "AWS Price List …", grade B.
+    # and grade, and the rate it prices (service code, rate code) when its usage type was not
+    # captured; an offer file read from AWS leaves them empty: "AWS Price List …", grade B.
     citation: str = ""
     grade: str = ""
+    rate: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -455,23 +457,36 @@ class _Work:
                     mapping = (service["aws_offer_code"], rate["aws_usage_type"])
                     self.by_usage_type.setdefault(mapping, set()).add((index, rate["code"]))
             self.rates.append(rates)
+        # A rate a book lists with no Region yet (a new dimension): its definition, for the
+        # first Region an offer prices it in.
+        self.templates: dict[tuple[int, str], dict] = {}
+        for index, service in enumerate(book["services"]):
+            for rate in service["rates"]:
+                self.templates.setdefault((index, rate["code"]), {**rate, "regions": ()})
+                self.by_key.setdefault((index, rate["code"]), {})
+        self.service_index = {code: index for index, code in enumerate(self.codes)}
         self.seen: dict[tuple[int, str, str], tuple[str, tuple]] = {}
         self.imported: list[ImportedRate] = []
         self.unmapped: list[Unmapped] = []
 
     def add_product(self, offer: Offer, product: OfferProduct) -> None:
         region, usage_type = split_usage_type(product.usage_type, product.region_code)
-        targets = self.by_usage_type.get((offer.offer_code, usage_type))
+        if product.rate is not None:
+            service, code = product.rate
+            found = (self.service_index.get(service), code)
+            targets = {found} if found in self.templates else set()
+        else:
+            targets = self.by_usage_type.get((offer.offer_code, usage_type))
         if not targets:
             return self.skip(offer, product, "no rate has this usage type")
         if not region:
             return self.skip(offer, product, "no Region")
-        if region not in REGION_CODES:
+        if region not in REGION_CODES and not (product.rate and region == pricing.ALL_REGIONS):
             return self.skip(offer, product, f"Region {region!r} is not in costcalc's table")
         if not product.dimensions:
             return self.skip(offer, product, "no OnDemand price")
         for service, code in sorted(targets):
-            template = _template(self.by_key[(service, code)])
+            template = self.template(service, code)
             free_units, tiers = tiers_from_dimensions(
                 product.dimensions, template["per_units"], template["free_units"]
             )
@@ -495,6 +510,8 @@ class _Work:
                 tiers=tiers,
                 grade=product.grade or "B",
                 source=source,
+                usage_type=usage_type if _is_usage_type(usage_type) else "",
+                restamp=bool(product.citation),
             )
             self.imported.append(
                 ImportedRate(
@@ -517,9 +534,12 @@ class _Work:
         tiers: Sequence[pricing.Tier],
         grade: str,
         source: str,
+        usage_type: str = "",
+        restamp: bool = False,
     ) -> tuple[pricing.RateSpec, str]:
         """The rate's entry for the Region, made from the template's when it has none yet, and
-        whether it is new, changed or unchanged. An unchanged price keeps its grade and source."""
+        whether it is new, changed or unchanged. An unchanged price keeps its grade and source,
+        unless the product cites its own (`restamp`: research names a source per Region)."""
         regions = self.by_key[(service, code)]
         old = regions.get(region)
         prices = {
@@ -529,24 +549,40 @@ class _Work:
         # A Region an all-Regions rate covers already has that price: the same price confirms
         # it (no row of its own), another one is a change there.
         standing = old or regions.get(pricing.ALL_REGIONS)
-        if standing is not None and all(standing[name] == value for name, value in prices.items()):
+        unchanged = standing is not None and all(
+            standing[name] == value for name, value in prices.items()
+        )
+        if unchanged and not (restamp and old is not None):
             return rate_spec(standing, region), UNCHANGED
         entry = {
-            **(old or _template(regions)),
+            **(old or self.template(service, code)),
             "regions": (region,),
             **prices,
             "grade": grade,
             "source": source[:300],
         }
+        if usage_type:
+            entry["aws_usage_type"] = usage_type[:120]
         rates = self.rates[service]
         if old is None:
-            # After the rate's other Regions, where a row added to the book would sort.
-            last = max(index for index, rate in enumerate(rates) if rate["code"] == code)
-            rates.insert(last + 1, entry)
+            # After the rate's other Regions, where a row added to the book would sort; a rate
+            # the book had in no Region goes last.
+            placed = [index for index, rate in enumerate(rates) if rate["code"] == code]
+            rates.insert(placed[-1] + 1 if placed else len(rates), entry)
         else:
             rates[next(index for index, rate in enumerate(rates) if rate is old)] = entry
         regions[region] = entry
-        return rate_spec(entry, region), NEW if standing is None else CHANGED
+        status = UNCHANGED if unchanged else NEW if standing is None else CHANGED
+        return rate_spec(entry, region), status
+
+    def template(self, service: int, code: str) -> dict:
+        regions = self.by_key[(service, code)]
+        return _template(regions) if regions else self.templates[(service, code)]
+
+
+def _is_usage_type(text: str) -> bool:
+    """A usage type as AWS writes one, not a note where none was captured."""
+    return bool(text) and all(char.isalnum() or char in "-_.:" for char in text)
 
 
 def _template(regions: dict[str, dict]) -> dict:

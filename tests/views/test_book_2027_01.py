@@ -101,3 +101,25 @@ def test_every_example_prices_to_the_cent_with_its_own_book(
 
     assert response.status_code == 200, response.content
     assert response.json()["monthly_total"] == example["expected_monthly_total"], file
+
+
+@pytest.mark.django_db
+def test_the_preview_says_why_an_input_is_left_out_when_a_region_lacks_its_price(
+    client, third_book
+):
+    data = {
+        "card-TOTAL_FORMS": "1",
+        "card-INITIAL_FORMS": "0",
+        "card-0-service": "guardduty",
+        "card-0-regions": "eu-west-1",
+        "card-0-malware_on_demand_gb": "100",
+        "free_tier": "on",
+    }
+
+    fragment = client.post("/preview", data, headers={"HX-Request": "true"}).content.decode()
+
+    error = fragment[fragment.index('id="id_card-0-malware_on_demand_gb_error"') :]
+    error = error[: error.index("</p>")]
+    assert 'hx-swap-oob="true"' in error
+    assert "has no price in eu-west-1 in this price book" in error
+    assert 'name="card-0-malware_on_demand_gb"' not in fragment  # inputs are never swapped

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costcalc.settings")
 
 from estimates import pricing  # noqa: E402
 from estimates.prices.aws_import import (  # noqa: E402
@@ -381,9 +379,6 @@ def notes(book: dict, left_out: list[str], disagreements: list[str]) -> str:
 
 
 def main() -> int:
-    import django
-
-    django.setup()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say whether the file differs")
     parser.add_argument("--left-out", action="store_true", help="print the research rows not used")

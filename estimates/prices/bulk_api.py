@@ -27,9 +27,9 @@ from estimates.prices.aws_import import (
     AwsPriceListError,
     Offer,
     read_offer_csv,
-    split_usage_type,
 )
 from estimates.prices.book_file import BookData
+from estimates.prices.usage_types import split_usage_type
 
 DEFAULT_BASE_URL = "https://pricing.us-east-1.amazonaws.com"
 SERVICE_INDEX = "/offers/v1.0/aws/index.json"

@@ -202,7 +202,12 @@ def _is_type(kind: str, value: object) -> bool:
     if kind == "integer":
         if isinstance(value, int):
             return True
-        return isinstance(value, Decimal | float) and value == value and value % 1 == 0
+        if isinstance(value, float):
+            return value.is_integer()
+        # Not `value % 1`: a Decimal such as 1e999999999 has no remainder Decimal can hold.
+        return (
+            isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
+        )
     if kind == "number":
         return isinstance(value, int | float | Decimal)
     return isinstance(value, {"string": str, "object": dict, "array": list}[kind])

@@ -28,6 +28,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("estimates", "0007_price_book_2026_12")]
+    dependencies = [("estimates", "0008_terms")]
 
     operations = [migrations.RunPython(seed, unseed)]

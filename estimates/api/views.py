@@ -100,6 +100,8 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     estimate = find_estimate(public_id)
     if estimate is None:
         return payloads.not_found_response()
+    if estimate.pricing_errors:
+        return payloads.unpriceable_response(estimate)
     return payloads.safe_json_response(payloads.estimate_as_json(estimate))
 
 
@@ -109,6 +111,9 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     first, second = find_estimate(a), find_estimate(b)
     if first is None or second is None:
         return payloads.not_found_response()
+    for estimate in (first, second):
+        if estimate.pricing_errors:
+            return payloads.unpriceable_response(estimate)
     comparison = first.compare_to(second)
     return payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
 

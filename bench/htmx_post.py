@@ -8,10 +8,12 @@ urlencodes that): every named input, select and textarea of the form that is not
 checkboxes and radios only when checked, no buttons (an input event has no submitter). The
 headers are htmx's getHeaders(): HX-Request, HX-Trigger (the form's id), HX-Target (the hx-target
 element's id) and HX-Current-URL; HX-Trigger-Name is left out because the form has no name.
+static/js/editor.js appends `shown`, the data-version of each card result on the page.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -29,6 +31,7 @@ class _FormReader(HTMLParser):
         self._options: list[tuple[str, bool]] = []
         self._option: dict | None = None
         self._textarea: tuple[str, list[str]] | None = None
+        self.versions: list[str] = []  # "index:version" of each card result, as editor.js
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         found = {name: (value if value is not None else "") for name, value in attrs}
@@ -38,6 +41,9 @@ class _FormReader(HTMLParser):
             return
         if not self.depth:
             return
+        result = re.fullmatch(r"card-(\d+)-result", found.get("id", ""))
+        if result and "data-version" in found:
+            self.versions.append(f"{result[1]}:{found['data-version']}")
         name = found.get("name")
         disabled = "disabled" in found
         if tag == "input" and name and not disabled:
@@ -97,16 +103,27 @@ class _FormReader(HTMLParser):
 
 
 def form_fields(html: str, form_id: str = "estimate-form") -> tuple[list[tuple[str, str]], dict]:
-    """The (name, value) pairs the form would post, in order, and the form's attributes."""
+    """The (name, value) pairs the form posts, in order, then editor.js's `shown`, and the
+    form's attributes."""
     reader = _FormReader(form_id)
     reader.feed(html)
     reader.close()
-    return reader.fields, reader.attrs
+    return [*reader.fields, ("shown", ",".join(reader.versions))], reader.attrs
 
 
-def input_event_post(html: str, page_url: str, form_id: str = "estimate-form") -> tuple[str, dict]:
-    """(urlencoded body, headers) of the request htmx sends for an input event on the form."""
+def typed(fields: list[tuple[str, str]], name: str, text: str) -> list[tuple[str, str]]:
+    """The fields after a user typed `text` at the end of field `name`."""
+    return [(key, value + text if key == name else value) for key, value in fields]
+
+
+def input_event_post(
+    html: str, page_url: str, form_id: str = "estimate-form", keystroke: tuple[str, str] = ()
+) -> tuple[str, dict]:
+    """(urlencoded body, headers) of the request htmx sends for an input event on the form,
+    after `keystroke` (field name, text typed) when one is given."""
     fields, attrs = form_fields(html, form_id)
+    if keystroke:
+        fields = typed(fields, *keystroke)
     target = attrs.get("hx-target", "").removeprefix("#")
     headers = {
         "HX-Request": "true",

@@ -113,19 +113,30 @@ class CardForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
 
-    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+    def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
+        """`lean`: for the live preview, which reads the card and shows no input. The card
+        then takes its fields (the very same fields, with the same rules) from those built
+        once per book and service, instead of copying and building them for each card."""
+        if lean:
+            self.base_fields = {}  # BaseForm.__init__ deep-copies these: nothing to copy
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         code = self.data.get(self.add_prefix("service")) if self.is_bound else None
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
+        if lean:
+            self.fields = dict(shared_card_fields(catalog, code if self.service_spec else None))
+            return
+        self._build_fields(catalog, code)
+        describe(self, *self.fields.keys() - {"service", "regions"})
+
+    def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
         self.fields["regions"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
         self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
         if self.service_spec:
             for spec in self.service_spec.inputs:
                 self.fields[spec.key] = QuantityField(spec)
-        describe(self, *self.fields.keys() - {"service", "regions"})
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]
@@ -177,6 +188,10 @@ class CardForm(forms.Form):
             return []
         return [self[spec.key] for spec in self.service_spec.inputs]
 
+    def error_fields(self) -> list[forms.BoundField]:
+        """The fields with a message, in the card's order (the preview shows only these)."""
+        return [self[name] for name in self.fields if name in self.errors and name != "service"]
+
     def item(self) -> pricing.Item:
         return pricing.Item(
             service=self.cleaned_data["service"],
@@ -185,6 +200,28 @@ class CardForm(forms.Form):
             group=self.cleaned_data.get("group", ""),
             usage={key: value for key, value in self.usage().items() if value},
         )
+
+
+# Fields built once per catalog and service for lean cards: {id(catalog): (catalog, {code:
+# fields})}. The catalog is kept so that its id is never reused; a process prices with its
+# current book and, for a while after a publish, the one before it.
+_shared_fields: dict[int, tuple[pricing.Catalog, dict[str | None, dict]]] = {}
+SHARED_CATALOGS = 4
+
+
+def shared_card_fields(catalog: pricing.Catalog, code: str | None) -> dict[str, forms.Field]:
+    """A card's fields for `code` in this catalog, built by CardForm itself, once. Only read:
+    cleaning a value never changes a field."""
+    entry = _shared_fields.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        while len(_shared_fields) >= SHARED_CATALOGS:
+            del _shared_fields[next(iter(_shared_fields))]
+        entry = _shared_fields[id(catalog)] = (catalog, {})
+    fields = entry[1].get(code)
+    if fields is None:
+        form = CardForm(catalog=catalog, initial={"service": code})
+        fields = entry[1][code] = form.fields
+    return fields
 
 
 def describe(form: forms.Form, *names: str) -> None:
@@ -200,12 +237,14 @@ class BaseCardFormSet(forms.BaseFormSet):
     """The estimate's cards. It owns the management form's format: it writes it (`data_for`)
     and reads it back to add, remove and renumber cards before they are validated."""
 
-    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+    def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
+        """`lean`: cards for the live preview (CardForm's `lean`), validated by the same rules."""
         self.catalog = catalog
+        self.lean = lean
         super().__init__(*args, prefix=CARD_PREFIX, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict:
-        return {"catalog": self.catalog}
+        return {"catalog": self.catalog, "lean": self.lean and index is not None}
 
     def clean(self) -> None:
         # Django takes any integer here: -1 would save an estimate with no cards, and "٣"

@@ -102,10 +102,10 @@ def test_a_slow_stale_preview_never_overwrites_newer_figures(page, live_server, 
     """A preview still in flight when a card is removed must not land afterwards."""
     build_editor = editor_views.build_editor
 
-    def slow_for_seven_secrets(catalog, data):
+    def slow_for_seven_secrets(catalog, data, **kwargs):
         if "action" not in data and data.get("card-1-secrets") == "7":
             time.sleep(1.5)  # this preview answers long after the Remove that follows it
-        return build_editor(catalog, data)
+        return build_editor(catalog, data, **kwargs)
 
     monkeypatch.setattr(editor_views, "build_editor", slow_for_seven_secrets)
     open_editor(page, live_server)

@@ -64,7 +64,8 @@ class TestEditorPage:
         html = client.get(NEW).content.decode()
         form = re.search(r'<form id="estimate-form"[^>]*>', html).group(0)
         assert 'hx-post="/preview"' in form
-        assert 'hx-trigger="input delay:300ms"' in form
+        # 50 ms: the total follows the keyboard (issue 21: within 150 ms of the last keystroke).
+        assert 'hx-trigger="input delay:50ms"' in form
         assert 'hx-sync="this:replace"' in form
         # Add and Remove join the form's queue: a preview still in flight is dropped, so its
         # stale totals can never land after a card was removed.

@@ -21,7 +21,12 @@ def compare_detail(request: HttpRequest, a: UUID, b: UUID) -> HttpResponse:
     unpriceable = unpriceable_page(request, first, second)
     if unpriceable is not None:
         return unpriceable
-    context = {"a": first, "b": second, "comparison": first.compare_to(second)}
+    context = {
+        "a": first,
+        "b": second,
+        "comparison": first.compare_to(second),
+        "net_comparison": first.compare_net_to(second),
+    }
     return render(request, "estimates/compare.html", context)
 
 

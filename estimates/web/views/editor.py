@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from estimates import pricing, ratelimit
 from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
+from estimates.pricing import terms as _terms
 from estimates.web.forms import CardFormSet, EstimateForm
+from estimates.web.terms_forms import TermsForm
 from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
@@ -68,11 +70,19 @@ class Editor:
     cards: list[Card]
     quote: pricing.Quote | None
     projected: projection.ProjectionResult | None = None
+    terms_form: TermsForm | None = None
+    net: _terms.NetQuote | None = None  # the quote under the terms, when both are valid
 
     @property
     def error_count(self) -> int:
         card_errors = sum(len(form.errors) for form in self.formset.forms)
-        return card_errors + len(self.formset.non_form_errors()) + len(self.estimate_form.errors)
+        terms_errors = len(self.terms_form.errors) if self.terms_form else 0
+        return (
+            card_errors
+            + len(self.formset.non_form_errors())
+            + len(self.estimate_form.errors)
+            + terms_errors
+        )
 
     @property
     def can_add(self) -> bool:
@@ -85,6 +95,8 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = 
     estimate_form = EstimateForm(data)
     formset = CardFormSet(data, catalog=catalog, lean=lean)
     estimate_form.is_valid()
+    terms_form = TermsForm(data, catalog=catalog)
+    terms = terms_form.terms if terms_form.is_valid() else None
     free_tier = estimate_form.cleaned_data.get("free_tier", False)
     formset.check_rules_between_cards()
     # Valid cards are priced together, so each shows its lines (and its share of what the
@@ -93,18 +105,20 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = 
     priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
-    quote = projected = None
+    quote = projected = net = None
     if formset.is_valid():
         quote = priced
+        if terms is not None:
+            net = _terms.apply_terms(catalog, priced, terms)
         plan = estimate_form.projection()
         if plan is not None:
             try:
                 projected = projection.project(
-                    catalog, formset.items(), free_tier, plan, first=priced
+                    catalog, formset.items(), free_tier, plan, first=priced, terms=terms
                 )
             except pricing.PricingError as error:
                 estimate_form.add_pricing_errors(error.errors)
-    return Editor(catalog, estimate_form, formset, cards, quote, projected)
+    return Editor(catalog, estimate_form, formset, cards, quote, projected, terms_form, net)
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
@@ -124,6 +138,7 @@ def initial_data(request: HttpRequest) -> QueryDict:
             "copied_from": str(source.public_id),
             "projection_months": str(source.projection_months),
             "projection_growth_percent": pricing.decimal_text(source.projection_growth_percent),
+            **TermsForm.data_for(source.terms),
         }
     )
     return data
@@ -145,6 +160,8 @@ def editor_context(editor: Editor, **extra) -> dict:
         "catalog": editor.catalog,
         "quote": editor.quote,
         "projected": editor.projected,
+        "net": editor.net,
+        "terms_form": editor.terms_form,
         "services": list(editor.catalog.services.values()),
         **extra,
     }
@@ -182,7 +199,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
         return no_price_book(request)
     editor = build_editor(book.catalog(), request.POST)
     form = editor.estimate_form
-    if editor.quote is not None and form.is_valid():
+    if editor.quote is not None and editor.net is not None and form.is_valid():
         if not form.cleaned_data["name"].strip():
             form.add_error("name", "Name the estimate to save it.")
         else:
@@ -197,6 +214,8 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     priced=editor.quote,
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
                     projection=form.projection(),
+                    terms=editor.terms_form.terms,
+                    named_terms=editor.terms_form.cleaned_data.get("named_terms"),
                 )
             except pricing.PricingError as error:
                 form.add_pricing_errors(error.errors)

@@ -127,18 +127,43 @@ class CardForm(forms.Form):
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
         if lean:
-            self.fields = dict(shared_card_fields(catalog, code if self.service_spec else None))
+            known = code if self.service_spec else None
+            offered = catalog.service_regions(known) if known else catalog.regions
+            # Which inputs are unavailable depends on the Regions picked: fields per those too.
+            picked = tuple(self._picked_regions(offered)) if known else ()
+            self.fields = dict(shared_card_fields(catalog, known, picked))
             return
         self._build_fields(catalog, code)
         describe(self, *self.fields.keys() - {"service", "regions"})
+        for bound in self.unavailable_fields():
+            attrs = bound.field.widget.attrs
+            attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
 
     def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
         self.fields["regions"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
         self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
         if self.service_spec:
+            picked = self._picked_regions(regions)
             for spec in self.service_spec.inputs:
-                self.fields[spec.key] = QuantityField(spec)
+                field = self.fields[spec.key] = QuantityField(spec)
+                missing = [r for r in picked if r not in catalog.input_regions(code, spec.key)]
+                if missing:
+                    # Disabled: the browser sends nothing and Django keeps the initial 0, so
+                    # the card's other inputs price as usual.
+                    field.disabled = True
+                    field.unavailable = pricing.unavailable_message(spec, missing)
+
+    def _picked_regions(self, offered: tuple[str, ...]) -> list[str]:
+        """The offered Regions this card has picked, as sent or as it starts."""
+        if self.is_bound:
+            name = self.add_prefix("regions")
+            getlist = getattr(self.data, "getlist", None)
+            sent = getlist(name) if getlist else self.data.get(name) or []
+            sent = [sent] if isinstance(sent, str) else sent
+        else:
+            sent = self.initial.get("regions") or self.fields["regions"].initial
+        return [region for region in sent if region in offered]
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]
@@ -163,6 +188,9 @@ class CardForm(forms.Form):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, error.message)
         return cleaned
+
+    def unavailable_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.usage_fields() if getattr(field.field, "unavailable", "")]
 
     def multiplier(self) -> str:
         """`× 40 accounts × 4 Regions` as typed, or "" for one account in one Region."""
@@ -207,22 +235,28 @@ class CardForm(forms.Form):
 # Fields built once per catalog and service for lean cards: {id(catalog): (catalog, {code:
 # fields})}. The catalog is kept so that its id is never reused; a process prices with its
 # current book and, for a while after a publish, the one before it.
-_shared_fields: dict[int, tuple[pricing.Catalog, dict[str | None, dict]]] = {}
+_shared_fields: dict[int, tuple[pricing.Catalog, dict[tuple, dict]]] = {}
 SHARED_CATALOGS = 4
 
 
-def shared_card_fields(catalog: pricing.Catalog, code: str | None) -> dict[str, forms.Field]:
-    """A card's fields for `code` in this catalog, built by CardForm itself, once. Only read:
-    cleaning a value never changes a field."""
+def shared_card_fields(
+    catalog: pricing.Catalog, code: str | None, picked: tuple[str, ...] = ()
+) -> dict[str, forms.Field]:
+    """A card's fields for `code` with these Regions picked in this catalog, built by CardForm
+    itself, once. Only read: cleaning a value never changes a field."""
     entry = _shared_fields.get(id(catalog))
     if entry is None or entry[0] is not catalog:
         while len(_shared_fields) >= SHARED_CATALOGS:
             del _shared_fields[next(iter(_shared_fields))]
         entry = _shared_fields[id(catalog)] = (catalog, {})
-    fields = entry[1].get(code)
+    key = (code, picked)
+    fields = entry[1].get(key)
     if fields is None:
-        form = CardForm(catalog=catalog, initial={"service": code})
-        fields = entry[1][code] = form.fields
+        # Built bound, as a posted card is, so that it reads its picked Regions the same way.
+        data = QueryDict(mutable=True)
+        data["card-service"] = code or ""
+        data.setlist("card-regions", list(picked))
+        fields = entry[1][key] = CardForm(data, catalog=catalog, prefix="card").fields
     return fields
 
 

@@ -219,8 +219,13 @@ class CardForm(forms.Form):
         return [self[spec.key] for spec in self.service_spec.inputs]
 
     def error_fields(self) -> list[forms.BoundField]:
-        """The fields with a message, in the card's order (the preview shows only these)."""
-        return [self[name] for name in self.fields if name in self.errors and name != "service"]
+        """The fields with a message (an error, or why the input is left out in a picked
+        Region), in the card's order: the preview shows only these."""
+        return [
+            self[name]
+            for name, field in self.fields.items()
+            if name != "service" and (name in self.errors or getattr(field, "unavailable", ""))
+        ]
 
     def item(self) -> pricing.Item:
         return pricing.Item(

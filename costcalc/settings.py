@@ -204,6 +204,10 @@ COSTCALC_PREVIEW_RATE_PERIOD = int(os.environ.get("COSTCALC_PREVIEW_RATE_PERIOD"
 # checks each shipped book), so the largest estimate the editor takes always fits.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_ITEMS * MAX_FORM_FIELDS_PER_CARD + 100
 
+# How long a process trusts its answer to "which book is current" (estimates.models.CurrentBook):
+# a book published by another process prices new previews and quotes here within this time.
+COSTCALC_CURRENT_BOOK_SECONDS = float(os.environ.get("COSTCALC_CURRENT_BOOK_SECONDS", "2"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

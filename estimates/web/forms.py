@@ -263,7 +263,8 @@ class CardForm(forms.Form):
         return [
             self[name]
             for name, field in self.fields.items()
-            if name != "service" and (name in self.errors or getattr(field, "unavailable", ""))
+            if name != "service"
+            and (name in self.errors or name in self.notes or getattr(field, "unavailable", ""))
         ]
 
     def item(self) -> pricing.Item:

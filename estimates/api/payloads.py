@@ -1,7 +1,9 @@
 """The API's JSON, both ways: reading request bodies into engine items, writing quotes,
 estimates and errors. The JSON counterpart of web/exports.py; the views in views.py only call it.
 
-Money is a string with two decimals (`"5.94"`), rounded half-up from the exact sums; quantities
+Money is a string with two decimals (`"5.94"`), as pages show it: totals rounded half-up from
+the exact sums, their cents shared to items and lines by largest remainder so that they add up
+(pricing.allocate_cents); quantities
 and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
 """
 
@@ -12,6 +14,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 
 from estimates import pricing
 from estimates.importers import terraform
@@ -235,8 +238,8 @@ def line_as_json(line: pricing.Line) -> dict:
         "unit_price": pricing.price_amount(line.unit_price),
         "per_units": pricing.decimal_text(line.per_units),
         "billing": line.billing,
-        "monthly": pricing.amount_text(line.monthly),
-        "upfront": pricing.amount_text(line.upfront),
+        "monthly": pricing.amount_text(line.shown_monthly),
+        "upfront": pricing.amount_text(line.shown_upfront),
         "formula": line.formula,
         "source": line.source,
         "grade": line.grade,
@@ -254,9 +257,9 @@ def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
         "currency": pricing.CURRENCY,
         "price_book": price_book_as_json(catalog),
         "free_tier": quote.free_tier,
-        "monthly_total": pricing.amount_text(quote.monthly_total),
-        "upfront_total": pricing.amount_text(quote.upfront_total),
-        "first_12_months_total": pricing.amount_text(quote.first_12_months_total),
+        "monthly_total": pricing.amount_text(quote.shown_monthly_total),
+        "upfront_total": pricing.amount_text(quote.shown_upfront_total),
+        "first_12_months_total": pricing.amount_text(quote.shown_first_12_months_total),
         "items": [
             {
                 "service": item_quote.item.service,
@@ -265,8 +268,8 @@ def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
                 "regions": list(item_quote.item.regions),
                 "accounts": item_quote.item.accounts,
                 "group": item_quote.item.group,
-                "monthly": pricing.amount_text(item_quote.monthly),
-                "upfront": pricing.amount_text(item_quote.upfront),
+                "monthly": pricing.amount_text(item_quote.shown_monthly),
+                "upfront": pricing.amount_text(item_quote.shown_upfront),
                 "lines": [line_as_json(line) for line in item_quote.lines],
             }
             for item_quote in quote.items
@@ -335,9 +338,9 @@ def _compared_estimate(estimate: Estimate, priced: pricing.Quote) -> dict:
         "name": estimate.name,
         "price_book": price_book_as_json(estimate.price_book.catalog()),
         "free_tier": priced.free_tier,
-        "monthly_total": pricing.amount_text(priced.monthly_total),
-        "upfront_total": pricing.amount_text(priced.upfront_total),
-        "first_12_months_total": pricing.amount_text(priced.first_12_months_total),
+        "monthly_total": pricing.amount_text(priced.shown_monthly_total),
+        "upfront_total": pricing.amount_text(priced.shown_upfront_total),
+        "first_12_months_total": pricing.amount_text(priced.shown_first_12_months_total),
     }
 
 
@@ -361,13 +364,13 @@ def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateCom
         "currency": pricing.CURRENCY,
         "a": _compared_estimate(a, comparison.a),
         "b": _compared_estimate(b, comparison.b),
-        "monthly_delta": pricing.amount_text(comparison.monthly_delta),
-        "upfront_delta": pricing.amount_text(comparison.upfront_delta),
-        "first_12_months_delta": pricing.amount_text(comparison.first_12_months_delta),
+        "monthly_delta": pricing.amount_text(comparison.shown_monthly_delta),
+        "upfront_delta": pricing.amount_text(comparison.shown_upfront_delta),
+        "first_12_months_delta": pricing.amount_text(comparison.shown_first_12_months_delta),
         "monthly_percent": pricing.percent_amount(comparison.monthly_percent),
         "same_price_book": comparison.same_price_book,
-        "price_effect": _effects_as_json(comparison.price_effect),
-        "usage_effect": _effects_as_json(comparison.usage_effect),
+        "price_effect": _effects_as_json(comparison.shown_price_effect),
+        "usage_effect": _effects_as_json(comparison.shown_usage_effect),
         "split_errors": [
             {"item": e.item, "field": e.field, "message": e.message}
             for e in comparison.split_errors
@@ -381,15 +384,15 @@ def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateCom
                 "usage_key": line.usage_key,
                 "label": line.label,
                 "status": line.status,
-                "a_monthly": pricing.amount_text(line.a_monthly),
-                "b_monthly": pricing.amount_text(line.b_monthly),
-                "delta": pricing.amount_text(line.delta),
+                "a_monthly": pricing.amount_text(line.a_shown_monthly),
+                "b_monthly": pricing.amount_text(line.b_shown_monthly),
+                "delta": pricing.amount_text(line.shown_delta),
                 "percent": pricing.percent_amount(line.percent),
-                "a_upfront": pricing.amount_text(line.a_upfront),
-                "b_upfront": pricing.amount_text(line.b_upfront),
-                "upfront_delta": pricing.amount_text(line.upfront_delta),
-                "price_effect": _optional_amount(line.price_effect),
-                "usage_effect": _optional_amount(line.usage_effect),
+                "a_upfront": pricing.amount_text(line.a_shown_upfront),
+                "b_upfront": pricing.amount_text(line.b_shown_upfront),
+                "upfront_delta": pricing.amount_text(line.shown_upfront_delta),
+                "price_effect": _optional_amount(line.shown_price_effect),
+                "usage_effect": _optional_amount(line.shown_usage_effect),
             }
             for line in comparison.lines
         ],
@@ -446,6 +449,12 @@ def safe_json_response(body: dict, status: int = 200) -> HttpResponse:
         .replace("&", "\\u0026")
     )
     return HttpResponse(text, status=status, content_type="application/json")
+
+
+def as_download(response: HttpResponse, filename: str) -> HttpResponse:
+    """A saved estimate's JSON is a document to keep: a browser following its link saves it."""
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -100,7 +100,8 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     estimate = find_estimate(public_id)
     if estimate is None:
         return payloads.not_found_response()
-    return payloads.safe_json_response(payloads.estimate_as_json(estimate))
+    response = payloads.safe_json_response(payloads.estimate_as_json(estimate))
+    return payloads.as_download(response, f"costcalc-{estimate.public_id}.json")
 
 
 @require_GET
@@ -110,7 +111,9 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     if first is None or second is None:
         return payloads.not_found_response()
     comparison = first.compare_to(second)
-    return payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
+    response = payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
+    filename = f"costcalc-compare-{str(first.public_id)[:8]}-{str(second.public_id)[:8]}.json"
+    return payloads.as_download(response, filename)
 
 
 @csrf_exempt

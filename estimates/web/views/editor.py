@@ -37,13 +37,24 @@ class Editor:
     estimate_form: EstimateForm
     formset: CardFormSet
     cards: list[Card]
+    # The valid cards priced together; None only when the cards as a whole are refused (too
+    # many, a tampered management form). `complete` says whether every card is in it.
     quote: pricing.Quote | None
+    complete: bool = True
     projected: projection.ProjectionResult | None = None
 
     @property
     def error_count(self) -> int:
         card_errors = sum(len(form.errors) for form in self.formset.forms)
         return card_errors + len(self.formset.non_form_errors()) + len(self.estimate_form.errors)
+
+    @property
+    def cards_needing_attention(self) -> int:
+        return sum(1 for card in self.cards if card.item_quote is None)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.quote is not None and not self.complete
 
     @property
     def can_add(self) -> bool:
@@ -63,9 +74,11 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
-    quote = projected = None
-    if formset.is_valid():
-        quote = priced
+    complete = formset.is_valid()
+    # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
+    quote = None if formset.non_form_errors() else priced
+    projected = None
+    if complete:
         plan = estimate_form.projection()
         if plan is not None:
             try:
@@ -74,7 +87,7 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
                 )
             except pricing.PricingError as error:
                 estimate_form.add_pricing_errors(error.errors)
-    return Editor(catalog, estimate_form, formset, cards, quote, projected)
+    return Editor(catalog, estimate_form, formset, cards, quote, complete, projected)
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
@@ -152,7 +165,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
         return no_price_book(request)
     editor = build_editor(book.catalog(), request.POST)
     form = editor.estimate_form
-    if editor.quote is not None and form.is_valid():
+    if editor.complete and form.is_valid():
         if not form.cleaned_data["name"].strip():
             form.add_error("name", "Name the estimate to save it.")
         else:

@@ -540,12 +540,29 @@ def _check_text(field: str, value: object, max_length: int, *, multiline: bool) 
         errors.append(
             pricing.FieldError(None, field, f"At most {max_length:,} characters, please.")
         )
+    message = text_problem(value, multiline=multiline)
+    if message:
+        errors.append(pricing.FieldError(None, field, message))
+    return errors
+
+
+NOT_UTF8_MESSAGE = (
+    "This text was not sent as UTF-8 (a “\ufffd” stands where bytes could not be read): "
+    "type it again."
+)
+
+
+def text_problem(value: str, *, multiline: bool = True) -> str | None:
+    """What stops a text from being stored as typed: control characters, characters no
+    database takes, or U+FFFD, which stands for bytes that were not UTF-8."""
     allowed = "\t\n\r" if multiline else ""
     if any((ord(char) < 32 and char not in allowed) or ord(char) == 127 for char in value):
-        errors.append(pricing.FieldError(None, field, "Remove the control characters."))
-    elif not _storable(value):
-        errors.append(pricing.FieldError(None, field, "Remove the characters that are not text."))
-    return errors
+        return "Remove the control characters."
+    if not _storable(value):
+        return "Remove the characters that are not text."
+    if "\ufffd" in value:
+        return NOT_UTF8_MESSAGE
+    return None
 
 
 def _storable(text: str) -> bool:
@@ -619,17 +636,21 @@ class EstimateQuerySet(models.QuerySet):
                 )
             )
         errors += [
-            pricing.FieldError(index, "group", "Remove the characters that are not text.")
+            pricing.FieldError(index, "group", text_problem(item_quote.item.group))
             for index, item_quote in enumerate(priced.items)
-            if not _storable(item_quote.item.group)
+            if text_problem(item_quote.item.group)
         ]
         errors += _projection.check_projection(plan)
+        # What the engine refuses is never stored: a saved estimate must price again, for good.
+        items = [item_quote.item for item_quote in priced.items]
+        errors += pricing.check_items(price_book.catalog(), tuple(items))
         if errors:
             raise pricing.PricingError(errors)
         # A growth that takes a quantity past what the engine takes is refused now, not on the
         # page that shows it.
-        items = [item_quote.item for item_quote in priced.items]
-        _projection.project(price_book.catalog(), items, priced.free_tier, plan, first=priced)
+        projected = _projection.project(
+            price_book.catalog(), items, priced.free_tier, plan, first=priced
+        )
         with transaction.atomic():
             estimate = Estimate(
                 name=name,
@@ -657,6 +678,8 @@ class EstimateQuerySet(models.QuerySet):
                 )
                 for position, item_quote in enumerate(priced.items)
             )
+        # What was just priced is what the saved estimate prices to: its answer reuses it.
+        estimate._items, estimate._quote, estimate._projected = tuple(items), priced, projected
         return estimate
 
 
@@ -758,12 +781,27 @@ class Estimate(models.Model):
         """The estimate priced with its pinned price book: the figures it was saved with."""
         return self._quote
 
+    @cached_property
+    def pricing_errors(self) -> list[pricing.FieldError]:
+        """Why this estimate cannot be priced or projected any more (data stored before a check
+        existed, or changed by hand), or [] when it can. Pages and exports show these instead
+        of figures."""
+        try:
+            self.project()
+        except pricing.PricingError as error:
+            return list(error.errors)
+        return []
+
     @property
     def projection(self) -> _projection.Projection:
         return _projection.Projection(self.projection_months, self.projection_growth_percent)
 
     def project(self) -> _projection.ProjectionResult:
         """The saved projection, month by month, priced with the pinned book."""
+        return self._projected
+
+    @cached_property
+    def _projected(self) -> _projection.ProjectionResult:
         return _projection.project(
             self.price_book.catalog(),
             self.items_for_engine(),

@@ -1144,6 +1144,10 @@ def document() -> dict:
                             "No estimate has this id (or it is not an id).",
                             example=NOT_FOUND_EXAMPLE,
                         ),
+                        "409": answer(
+                            "The estimate was saved with data its price book cannot price any "
+                            "more (saved before a check existed); each error says what."
+                        ),
                     },
                 }
             },
@@ -1178,6 +1182,10 @@ def document() -> dict:
                         "404": answer(
                             "No estimate has one of the ids (or it is not an id).",
                             example=NOT_FOUND_EXAMPLE,
+                        ),
+                        "409": answer(
+                            "One of the estimates cannot be priced any more; the messages name "
+                            "it and say what."
                         ),
                     },
                 }

@@ -476,3 +476,16 @@ def no_price_book_response() -> JsonResponse:
 
 def not_found_response() -> JsonResponse:
     return error_response("id", "No estimate has this id.", 404)
+
+
+UNPRICEABLE_MESSAGE = "Estimate {id} was saved with data its price book cannot price any more"
+
+
+def unpriceable_response(estimate: Estimate) -> JsonResponse:
+    """409: a saved estimate that cannot be priced any more, with what stops it."""
+    prefix = UNPRICEABLE_MESSAGE.format(id=estimate.public_id)
+    errors = [
+        FieldError(error.item, error.field, f"{prefix}: {error.message}")
+        for error in estimate.pricing_errors
+    ]
+    return errors_response(errors, 409)

@@ -100,6 +100,8 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     estimate = find_estimate(public_id)
     if estimate is None:
         return payloads.not_found_response()
+    if estimate.pricing_errors:
+        return payloads.unpriceable_response(estimate)
     response = payloads.safe_json_response(payloads.estimate_as_json(estimate))
     return payloads.as_download(response, f"costcalc-{estimate.public_id}.json")
 
@@ -110,6 +112,9 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     first, second = find_estimate(a), find_estimate(b)
     if first is None or second is None:
         return payloads.not_found_response()
+    for estimate in (first, second):
+        if estimate.pricing_errors:
+            return payloads.unpriceable_response(estimate)
     comparison = first.compare_to(second)
     response = payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
     filename = f"costcalc-compare-{str(first.public_id)[:8]}-{str(second.public_id)[:8]}.json"

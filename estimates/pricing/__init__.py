@@ -48,6 +48,12 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 MAX_QUANTITY = Decimal(10) ** 15
 MAX_ITEMS = 200
+# The work one request may ask for: each item's Regions × the months priced (1 without a
+# projection or without growth, else the projection's months). Accounts are not counted: a
+# pool's usage is a sum, so 100,000 accounts cost what one does (bench/worst_case.py).
+MAX_CELLS = 5_000
+# An editor card posts its service, accounts and group, each Region ticked and each usage input.
+MAX_FORM_FIELDS_PER_CARD = 64
 MAX_DECIMAL_PLACES = 10
 ALL_REGIONS = "*"
 CURRENCY = "USD"
@@ -896,6 +902,16 @@ def _estimate_has(items: tuple[Item, ...], service: str, key: str) -> bool:
 # Validation
 
 
+DIGITS_MESSAGE = "Enter the number in the digits 0-9."
+
+
+def check_digits(text: str) -> None:
+    """ValueError unless a number's text is ASCII: Python reads "１２" and "٣" as numbers, and
+    every parser of a typed number (quantities, accounts, growth, months) must not."""
+    if not text.isascii():
+        raise ValueError(DIGITS_MESSAGE)
+
+
 def parse_quantity(raw: object) -> Decimal:
     """A quantity from a form or JSON value; ValueError with a message a person can act on."""
     if raw is None or raw == "":
@@ -910,6 +926,7 @@ def parse_quantity(raw: object) -> Decimal:
         text = raw.strip().replace(",", "").replace("_", "").replace(" ", "")
         if len(text) > 64:
             raise ValueError("Enter a number.")
+        check_digits(text)
         try:
             value = Decimal(text)
         except InvalidOperation:

@@ -124,6 +124,8 @@ def parse_months(raw: object) -> int:
     """12, 24 or 36 from a form or JSON value; ValueError with a message otherwise."""
     if raw is None or raw == "":
         return DEFAULT_MONTHS
+    if isinstance(raw, str) and not raw.isascii():
+        raise ValueError(pricing.DIGITS_MESSAGE)
     if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) <= 3:
         raw = int(raw.strip())
     elif isinstance(raw, Decimal) and raw.is_finite() and raw in MONTH_CHOICES:
@@ -148,6 +150,7 @@ def parse_growth(raw: object) -> Decimal:
         text = raw.strip().removesuffix("%").strip().replace("−", "-")
         if len(text) > 64:
             raise ValueError(GROWTH_NUMBER_MESSAGE)
+        pricing.check_digits(text)
         try:
             value = Decimal(text)
         except InvalidOperation:

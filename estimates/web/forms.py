@@ -16,7 +16,7 @@ from django.http import QueryDict
 
 from estimates import pricing
 from estimates.importers import terraform
-from estimates.models import Estimate, EstimateItem, PriceBook
+from estimates.models import Estimate, EstimateItem, PriceBook, text_problem
 from estimates.pricing import projection
 from estimates.pricing.regions import region_name
 
@@ -57,6 +57,17 @@ class QuantityField(forms.Field):
             raise ValidationError(message, code="out_of_range")
 
 
+ACCOUNTS_MESSAGE = "Enter a whole number of accounts."
+
+
+def utf8_text(value: str) -> None:
+    """Refuse text a browser sent in another encoding than UTF-8 (Django reads each byte it
+    cannot decode as "\ufffd"), and characters no database stores."""
+    message = text_problem(value)
+    if message:
+        raise ValidationError(message, code="invalid")
+
+
 class AccountsField(forms.Field):
     """How many accounts run this card's usage: a whole number from 1; blank is 1."""
 
@@ -69,8 +80,9 @@ class AccountsField(forms.Field):
             return 1
         try:
             number = pricing.parse_quantity(value)
-        except ValueError:
-            raise ValidationError("Enter a whole number of accounts.", code="invalid") from None
+        except ValueError as error:
+            message = str(error) if str(error) == pricing.DIGITS_MESSAGE else ACCOUNTS_MESSAGE
+            raise ValidationError(message, code="invalid") from None
         message = pricing.check_accounts(number)
         if message:
             raise ValidationError(message, code="out_of_range")
@@ -96,6 +108,7 @@ class CardForm(forms.Form):
         label="Group",
         required=False,
         max_length=EstimateItem._meta.get_field("group").max_length,
+        validators=[utf8_text],
         help_text="Optional: prod, staging, a team…",
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
@@ -124,10 +137,18 @@ class CardForm(forms.Form):
         cleaned = super().clean()
         if self.service_spec is None:
             return cleaned
-        usage = self.usage()
-        for key, message in pricing.check_usage(self.service_spec, usage).items():
-            if key in self.fields and key not in self.errors:
-                self.add_error(key, message)
+        # The engine's own checks, so the editor refuses what pricing would (a Region posted
+        # twice), with the engine's message beside the field it names.
+        item = pricing.Item(
+            self.service_spec.code,
+            regions=tuple(cleaned.get("regions") or ()) or (pricing.DEFAULT_REGION,),
+            accounts=cleaned.get("accounts") or 1,
+            usage=self.usage(),
+        )
+        for error in pricing.check_item(self.catalog, item):
+            field = "regions" if error.field == "region" else error.field
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, error.message)
         return cleaned
 
     def multiplier(self) -> str:
@@ -185,6 +206,19 @@ class BaseCardFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index: int | None) -> dict:
         return {"catalog": self.catalog}
+
+    def clean(self) -> None:
+        # Django takes any integer here: -1 would save an estimate with no cards, and "٣"
+        # would read as 3.
+        if not self.is_bound or not self.management_form.is_valid():
+            return  # Django's own message says the management form is broken
+        raw = self.data.get(f"{CARD_PREFIX}-TOTAL_FORMS", "")
+        if not (raw.isascii() and raw.isdigit()):
+            raise ValidationError(
+                f"The number of cards ({CARD_PREFIX}-TOTAL_FORMS) must be a whole number "
+                f"from 0 to {pricing.MAX_ITEMS}, in the digits 0-9.",
+                code="invalid_count",
+            )
 
     def items(self) -> list[pricing.Item]:
         return [form.item() for form in self.forms]
@@ -308,12 +342,14 @@ class EstimateForm(forms.Form):
         label="Name",
         max_length=Estimate.max_length("name"),
         required=False,
+        validators=[utf8_text],
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 40}),
     )
     description = forms.CharField(
         label="Description",
         max_length=Estimate.max_length("description"),
         required=False,
+        validators=[utf8_text],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
     )
     copied_from = forms.UUIDField(required=False, widget=forms.HiddenInput)

@@ -13,13 +13,16 @@ from estimates import pricing
 from estimates.models import Estimate
 from estimates.web.exports import write_comparison_csv
 from estimates.web.forms import CompareWithForm
-from estimates.web.views.saved import load_estimate, render_detail
+from estimates.web.views.saved import load_estimate, render_detail, unpriceable_page
 
 
 @require_GET
 def compare_detail(request: HttpRequest, a: UUID, b: UUID) -> HttpResponse:
     """What estimate B changes from A: totals, then every line that differs."""
     first, second = load_estimate(a), load_estimate(b)
+    unpriceable = unpriceable_page(request, first, second)
+    if unpriceable is not None:
+        return unpriceable
     context = {
         "a": first,
         "b": second,
@@ -49,6 +52,9 @@ def projections(first: Estimate, second: Estimate) -> dict:
 def compare_csv(request: HttpRequest, a: UUID, b: UUID) -> HttpResponse:
     """The comparison as a CSV download (UTF-8 with a BOM, so Excel reads it as UTF-8)."""
     first, second = load_estimate(a), load_estimate(b)
+    unpriceable = unpriceable_page(request, first, second)
+    if unpriceable is not None:
+        return unpriceable
     filename = f"costcalc-compare-{str(a)[:8]}-{str(b)[:8]}.csv"
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",

@@ -35,6 +35,15 @@ def rate_limited_page(request: HttpRequest, decision: ratelimit.Decision) -> Htt
     return response
 
 
+def unpriceable_page(request: HttpRequest, *estimates: Estimate) -> HttpResponse | None:
+    """A 409 page naming what stops these saved estimates from being priced, or None when
+    every one of them prices."""
+    broken = [estimate for estimate in estimates if estimate.pricing_errors]
+    if not broken:
+        return None
+    return render(request, "estimates/unpriceable.html", {"estimates": broken}, status=409)
+
+
 def render_detail(
     request: HttpRequest,
     estimate: Estimate,
@@ -42,6 +51,9 @@ def render_detail(
     reprice_errors: list[pricing.FieldError] | None = None,
     compare_form: CompareWithForm | None = None,
 ) -> HttpResponse:
+    unpriceable = unpriceable_page(request, estimate)
+    if unpriceable is not None:
+        return unpriceable
     context = {
         "estimate": estimate,
         "quote": estimate.quote(),
@@ -66,6 +78,9 @@ def estimate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def estimate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A saved estimate as a CSV download (UTF-8 with a BOM, so Excel reads it as UTF-8)."""
     estimate = load_estimate(public_id)
+    unpriceable = unpriceable_page(request, estimate)
+    if unpriceable is not None:
+        return unpriceable
     filename = f"costcalc-{slugify(estimate.name)[:60] or 'estimate'}-{str(public_id)[:8]}.csv"
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
@@ -80,6 +95,9 @@ def estimate_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def estimate_reprice(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Save a copy priced with the current book and open it; the original stays as it was."""
     estimate = load_estimate(public_id)
+    unpriceable = unpriceable_page(request, estimate)
+    if unpriceable is not None:
+        return unpriceable
     movement = estimate.price_movement()
     if movement is None or not movement.changed:
         return redirect(estimate)

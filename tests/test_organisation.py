@@ -4,6 +4,7 @@ The catalog is a small format-2 price book written here, so that each pooling le
 tested on its own terms; the shipped books are tested against their references elsewhere.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -438,6 +439,16 @@ class TestShownCentsAddUp:
         assert shown == [D("599.99"), D("599.99"), D("599.98"), D("599.98")]
         assert sum(shown) == quote.shown_monthly_total
         assert [item_quote.monthly for item_quote in quote.items] == [D("599.985")] * 4
+        # The working ends in the figure shown beside it.
+        formulas = [item_quote.lines[0].formula for item_quote in quote.items]
+        assert [formula.rsplit("= ", 1)[1] for formula in formulas] == [
+            "$599.99",
+            "$599.99",
+            "$599.98",
+            "$599.98",
+        ]
+        assert formulas[3].startswith("4 cards pooled, 599,985,000 units in all: ")
+        assert "= $2,399.94; this card's 149,996,250 = $599.98" in formulas[3]
 
     def test_a_cards_lines_add_up_to_the_card_as_shown(self):
         guardduty = card(
@@ -519,6 +530,8 @@ def test_every_quote_shows_lines_that_sum_to_cards_and_cards_to_the_total(drawn,
         assert sum(line.shown_upfront for line in item_quote.lines) == item_quote.shown_upfront
         for line in item_quote.lines:
             assert abs(line.shown - line.cost) <= D("0.01")
+            if re.search(r"= \$[\d,.]+$", line.formula):
+                assert line.formula.endswith(f"= {pricing.money(line.shown)}")
     assert sum(iq.shown_monthly for iq in quote.items) == quote.shown_monthly_total
     first_12 = sum(iq.shown_first_12_months for iq in quote.items)
     assert first_12 == quote.shown_first_12_months_total

@@ -512,17 +512,23 @@ def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:
         upfront = allocate_cents(card_upfront, [line.upfront for line in lines])
         first_12 = allocate_cents(card_12, [line.first_12_months for line in lines])
         lines = tuple(
-            replace(
-                line,
-                shown_cost=line_monthly if line.billing == MONTHLY else line_upfront,
-                shown_first_12=line_12,
-            )
+            _shown(line, line_monthly if line.billing == MONTHLY else line_upfront, line_12)
             for line, line_monthly, line_upfront, line_12 in zip(
                 lines, monthly, upfront, first_12, strict=True
             )
         )
         result.append(ItemQuote(item_quote.item, item_quote.service_name, lines))
     return tuple(result)
+
+
+def _shown(line: Line, shown_cost: Decimal, shown_first_12: Decimal) -> Line:
+    """The line with its shown figures; a working that ends in the cost ends in the cost shown,
+    so the formula and the figure beside it agree."""
+    formula = line.formula
+    rounded, shown = money(line.cost), money(shown_cost)
+    if rounded != shown and formula.endswith(f"= {rounded}"):
+        formula = f"{formula[: -len(rounded)]}{shown}"
+    return replace(line, shown_cost=shown_cost, shown_first_12=shown_first_12, formula=formula)
 
 
 def amount_text(amount: Decimal) -> str:

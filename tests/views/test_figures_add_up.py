@@ -244,3 +244,35 @@ class TestDownloads:
         web_acls = by_key["web_acls"]
         assert (web_acls["region"], web_acls["monthly"]) == ("eu-west-1", "0.00")
         assert web_acls["waived"] == "covered by Shield Advanced"
+
+
+@pytest.mark.django_db
+class TestCardsFold:
+    def test_a_card_is_a_details_open_with_its_summary_line(self, client, price_book):
+        card = {"service": "kms", "usage": {"keys": "10"}}
+
+        html = client.post("/", form_data(card)).content.decode()
+
+        body = re.search(
+            r'<details class="card-body" open>\s*<summary class="card-fold">(.*?)'
+            r"</summary>",
+            html,
+            re.S,
+        )
+        assert body is not None
+        assert re.sub(r"<[^>]+>", "", body.group(1)).strip() == "us-east-1 · $10.00 a month"
+        assert 'name="card-0-keys"' in html.split('<details class="card-body" open>', 1)[1]
+
+    def test_the_preview_swaps_the_summary_line_out_of_band(self, client, price_book):
+        cards = [
+            {"service": "kms", "usage": {"keys": "2"}},
+            {"service": "kms", "usage": {"keys": "x"}},
+        ]
+
+        html = client.post(PREVIEW, form_data(*cards)).content.decode()
+
+        assert (
+            '<span class="card-summary" id="card-0-summary" hx-swap-oob="true">'
+            "us-east-1 · $2.00 a month</span>"
+        ) in html
+        assert "us-east-1 · needs attention</span>" in html

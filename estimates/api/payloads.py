@@ -1,10 +1,6 @@
 """The API's JSON, both ways: reading request bodies into engine items, writing quotes,
-estimates and errors. The JSON counterpart of web/exports.py; the views in views.py only call it.
-
-Money is a string with two decimals (`"5.94"`), as pages show it: totals rounded half-up from
-the exact sums, their cents shared to items and lines by largest remainder so that they add up
-(pricing.allocate_cents); quantities
-and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
+estimates and errors, each through its one declaration in shapes.py (which the OpenAPI document
+is made from too). The JSON counterpart of web/exports.py; the views in views.py only call it.
 """
 
 from __future__ import annotations
@@ -17,13 +13,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
 from estimates import pricing
+from estimates.api import shapes
 from estimates.importers import terraform
-from estimates.models import Estimate, EstimateItem
+from estimates.models import Estimate
 from estimates.pricing import compare, projection
-from estimates.pricing.regions import region_name
 
 FieldError = pricing.FieldError
-SHARE_SHOWN = Decimal("0.000001")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -39,12 +34,12 @@ def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
         return None, [FieldError(None, "body", "The body is not valid JSON.")]
 
 
-# What a body and an item may hold: anything else is an error, so a typo (`"acounts"`) never
-# prices something other than what was meant.
-BODY_FIELDS = frozenset(
-    {"free_tier", "items", "name", "description", "copied_from", "price_book", "projection"}
-)
-ITEM_FIELDS = frozenset({"service", "region", "regions", "group", "usage", "accounts"})
+# What a body and an item may hold (their declarations): anything else is an error, so a typo
+# (`"acounts"`) never prices something other than what was meant.
+BODY_FIELDS = shapes.SAVE_BODY.names
+ITEM_FIELDS = shapes.QUOTE_ITEM_BODY.names
+BODY = shapes.SAVE_BODY
+ITEM = shapes.QUOTE_ITEM_BODY
 
 
 def read_quote_body(
@@ -56,16 +51,15 @@ def read_quote_body(
     """
     if not isinstance(payload, dict):
         return True, [], [FieldError(None, "body", "The body must be a JSON object.")]
-    errors = _unknown_fields(payload, BODY_FIELDS, None)
+    errors = BODY.unknown(payload, None)
     free_tier = payload.get("free_tier", True)
-    if not isinstance(free_tier, bool):
-        errors.append(FieldError(None, "free_tier", "free_tier must be true or false."))
+    message = BODY["free_tier"].check(free_tier)
+    if message:
+        errors.append(FieldError(None, "free_tier", message))
         free_tier = True
     raw_items = payload.get("items", [])
-    if not isinstance(raw_items, list):
-        return free_tier, [], [*errors, FieldError(None, "items", "items must be a list.")]
-    if len(raw_items) > pricing.MAX_ITEMS:
-        message = f"At most {pricing.MAX_ITEMS} items in one estimate."
+    message = BODY["items"].check(raw_items)
+    if message:
         return free_tier, [], [*errors, FieldError(None, "items", message)]
     items = []
     for index, raw in enumerate(raw_items):
@@ -81,38 +75,31 @@ def read_quote_body(
     return free_tier, items, errors
 
 
-def _unknown_fields(raw: dict, known: frozenset[str], index: int | None) -> list[FieldError]:
-    return [
-        FieldError(index, str(key), f"Unknown field '{key}'.") for key in raw if key not in known
-    ]
-
-
 def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[FieldError]]:
     """One item's JSON as an engine item; what does not parse is reported and left out."""
     if not isinstance(raw, dict):
         return None, [FieldError(index, "item", "Each item must be a JSON object.")]
     service = raw.get("service")
-    if not isinstance(service, str) or not service:
-        return None, [FieldError(index, "service", 'Name a service, e.g. "kms".')]
-    errors = _unknown_fields(raw, ITEM_FIELDS, index)
+    message = ITEM["service"].check(service)
+    if message:
+        return None, [FieldError(index, "service", message)]
+    errors = ITEM.unknown(raw, index)
     regions, region_errors = _read_regions(raw, index)
     errors += region_errors
     group = raw.get("group", "")
-    if group is None:
-        group = ""
-    group_length = EstimateItem._meta.get_field("group").max_length
-    if not isinstance(group, str) or len(group) > group_length:
-        message = f"group must be text of at most {group_length} characters."
+    message = ITEM["group"].check(group)
+    if message:
         errors.append(FieldError(index, "group", message))
-        group = ""
+    group = "" if message or group is None else group
     accounts = raw.get("accounts", 1)
     message = pricing.check_accounts(accounts)
     if message:
         errors.append(FieldError(index, "accounts", message))
         accounts = 1
     raw_usage = raw.get("usage", {})
-    if not isinstance(raw_usage, dict):
-        return None, [*errors, FieldError(index, "usage", "usage must be a JSON object.")]
+    message = ITEM["usage"].check(raw_usage)
+    if message:
+        return None, [*errors, FieldError(index, "usage", message)]
     usage: dict[str, Decimal] = {}
     for key, raw_value in raw_usage.items():
         try:
@@ -130,29 +117,26 @@ def _read_item(raw: object, index: int) -> tuple[pricing.Item | None, list[Field
 def _read_regions(raw: dict, index: int) -> tuple[tuple[str, ...], list[FieldError]]:
     """`"region": "us-east-1"` or `"regions": [...]`, not both; us-east-1 when neither."""
     if "region" in raw and "regions" in raw:
-        message = 'Give either "region" or "regions", not both.'
+        message = shapes.BOTH_REGIONS_MESSAGE
         return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
     if "regions" in raw:
         regions = raw["regions"]
-        if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
-            message = "regions must be a list of Region codes."
-            return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
-        if not regions:
-            message = "Name at least one Region."
-            return (pricing.DEFAULT_REGION,), [FieldError(index, "regions", message)]
-        if len(set(regions)) != len(regions):
-            return tuple(dict.fromkeys(regions)), [
-                FieldError(index, "regions", "Name each Region once.")
-            ]
-        return tuple(regions), []
+        rule = ITEM["regions"].broken(regions)
+        if rule is None:
+            return tuple(regions), []
+        error = FieldError(index, "regions", ITEM["regions"].message(rule))
+        if rule == "uniqueItems":
+            return tuple(dict.fromkeys(regions)), [error]
+        return (pricing.DEFAULT_REGION,), [error]
     region = raw.get("region", pricing.DEFAULT_REGION)
-    if not isinstance(region, str):
-        return (pricing.DEFAULT_REGION,), [FieldError(index, "region", "region must be a string.")]
+    message = ITEM["region"].check(region)
+    if message:
+        return (pricing.DEFAULT_REGION,), [FieldError(index, "region", message)]
     return (region,), []
 
 
 # What a Terraform import body may hold when it is not the plan itself.
-IMPORT_FIELDS = frozenset({"plan", "usage"})
+IMPORT_FIELDS = shapes.IMPORT_BODY.names
 
 
 def content_length(request: HttpRequest) -> int:
@@ -169,7 +153,7 @@ def read_import_body(raw: bytes) -> tuple[object, object, list[FieldError]]:
     data = terraform.read_json(raw)
     if not isinstance(data, dict) or "format_version" in data or not IMPORT_FIELDS & data.keys():
         return data, None, []
-    errors = _unknown_fields(data, IMPORT_FIELDS, None)
+    errors = shapes.IMPORT_BODY.unknown(data, None)
     if "plan" not in data:
         message = 'Send the plan too: {"plan": <plan>, "usage": <usage file>}.'
         errors.append(FieldError(None, "plan", message))
@@ -185,259 +169,67 @@ def read_projection(payload: object) -> tuple[projection.Projection | None, list
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing
-
-
-def price_book_as_json(catalog: pricing.Catalog) -> dict:
-    return {
-        "id": catalog.book_id,
-        "name": catalog.book_name,
-        "effective_date": catalog.effective_date,
-    }
+# Writing: each answer as shapes.py declares it
 
 
 def catalog_as_json(catalog: pricing.Catalog) -> dict:
-    return {
-        "currency": pricing.CURRENCY,
-        "price_book": price_book_as_json(catalog),
-        "regions": [{"code": code, "name": region_name(code)} for code in catalog.regions],
-        "services": [
-            {
-                "code": service.code,
-                "name": service.name,
-                "summary": service.summary,
-                "guidance": list(service.guidance),
-                "free_tier_note": service.free_tier_note,
-                "regions": list(catalog.service_regions(service.code)),
-                "inputs": [
-                    {
-                        "key": spec.key,
-                        "label": spec.label,
-                        "unit": spec.unit,
-                        "help": spec.help,
-                        "min": pricing.decimal_text(spec.min_value),
-                        "max": pricing.decimal_text(spec.max_value),
-                        "step": spec.step,
-                    }
-                    for spec in service.inputs
-                ],
-            }
-            for service in catalog.services.values()
-        ],
-    }
+    return shapes.CATALOG.write(catalog)
 
 
 def line_as_json(line: pricing.Line) -> dict:
-    return {
-        "usage_key": line.usage_key,
-        "label": line.label,
-        "quantity": pricing.decimal_text(line.quantity),
-        "unit": line.unit,
-        "free_quantity": pricing.decimal_text(line.free_quantity),
-        "billable_quantity": pricing.decimal_text(line.billable_quantity),
-        "unit_price": pricing.price_amount(line.unit_price),
-        "per_units": pricing.decimal_text(line.per_units),
-        "billing": line.billing,
-        "monthly": pricing.amount_text(line.shown_monthly),
-        "upfront": pricing.amount_text(line.shown_upfront),
-        "formula": line.formula,
-        "source": line.source,
-        "grade": line.grade,
-        "region": line.region,
-        "pooled_quantity": pricing.decimal_text(line.pooled_quantity),
-        "share": pricing.decimal_text(line.share.quantize(SHARE_SHOWN)),
-        "pooling": line.pooling,
-        "pooling_verified": not line.pooling_unverified,
-        "waived": line.waived,
-    }
+    return shapes.LINE.write(line)
 
 
-def quote_as_json(catalog: pricing.Catalog, quote: pricing.Quote) -> dict:
-    return {
-        "currency": pricing.CURRENCY,
-        "price_book": price_book_as_json(catalog),
-        "free_tier": quote.free_tier,
-        "monthly_total": pricing.amount_text(quote.shown_monthly_total),
-        "upfront_total": pricing.amount_text(quote.shown_upfront_total),
-        "first_12_months_total": pricing.amount_text(quote.shown_first_12_months_total),
-        "items": [
-            {
-                "service": item_quote.item.service,
-                "service_name": item_quote.service_name,
-                "region": item_quote.item.region,
-                "regions": list(item_quote.item.regions),
-                "accounts": item_quote.item.accounts,
-                "group": item_quote.item.group,
-                "monthly": pricing.amount_text(item_quote.shown_monthly),
-                "upfront": pricing.amount_text(item_quote.shown_upfront),
-                "lines": [line_as_json(line) for line in item_quote.lines],
-            }
-            for item_quote in quote.items
-        ],
-    }
+def quote_as_json(
+    catalog: pricing.Catalog,
+    quote: pricing.Quote,
+    projected: projection.ProjectionResult | None = None,
+) -> dict:
+    """A quote, with its projection when one was asked for."""
+    return shapes.QUOTE.write(shapes.Priced(catalog, quote, projected))
 
 
 def estimate_as_json(estimate: Estimate) -> dict:
     """The quote's shape, priced with the pinned book, plus what identifies the estimate."""
-    body = quote_as_json(estimate.price_book.catalog(), estimate.quote())
-    for item_json, item in zip(body["items"], estimate.as_payload()["items"], strict=True):
-        item_json["usage"] = item["usage"]
-    return {
-        "id": str(estimate.public_id),
-        "name": estimate.name,
-        "description": estimate.description,
-        "created_at": estimate.created_at.isoformat(),
-        "copied_from": str(estimate.copied_from.public_id) if estimate.copied_from else None,
-        **body,
-        "projection": projection_as_json(estimate.project()),
-    }
+    catalog = estimate.price_book.catalog()
+    quote = estimate.quote()
+    usages = tuple(item["usage"] for item in estimate.as_payload()["items"])
+    priced = shapes.SavedPriced(catalog, quote, estimate.project(), estimate, usages)
+    return shapes.ESTIMATE.write(priced)
+
+
+def saved_as_json(request: HttpRequest, estimate: Estimate, asked: bool) -> dict:
+    """A save's answer: the estimate's links, and its projection when the body asked for one."""
+    return shapes.SAVED.write(
+        shapes.SavedLinks(
+            str(estimate.public_id),
+            request.build_absolute_uri(estimate.get_absolute_url()),
+            request.build_absolute_uri(estimate.get_csv_url()),
+            request.build_absolute_uri(estimate.get_json_url()),
+            estimate.project() if asked else None,
+        )
+    )
 
 
 def projection_as_json(result: projection.ProjectionResult) -> dict:
-    plan = result.projection
-    return {
-        "months": plan.months,
-        "monthly_growth_percent": pricing.decimal_text(plan.monthly_growth_percent),
-        "monthly_totals": [pricing.amount_text(total) for total in result.monthly_totals],
-        "total": pricing.amount_text(result.total),
-        "commitments": [
-            {
-                "service": commitment.service,
-                "service_name": commitment.service_name,
-                "region": commitment.region,
-                "group": commitment.group,
-                "usage_key": commitment.usage_key,
-                "label": commitment.label,
-                "months": commitment.months,
-                "first_month": commitment.first_month,
-                "last_month": commitment.last_month,
-                "monthly": pricing.amount_text(commitment.monthly),
-                "committed_total": pricing.amount_text(commitment.committed_total),
-            }
-            for commitment in result.commitments
-        ],
-        "over_limits": [
-            {
-                "service": over.service,
-                "region": over.region,
-                "group": over.group,
-                "usage_key": over.usage_key,
-                "label": over.label,
-                "max": pricing.decimal_text(over.max_value),
-                "month": over.month,
-                "quantity": pricing.decimal_text(over.quantity),
-            }
-            for over in result.over_limits
-        ],
-    }
-
-
-def _compared_estimate(estimate: Estimate, priced: pricing.Quote) -> dict:
-    return {
-        "id": str(estimate.public_id),
-        "name": estimate.name,
-        "price_book": price_book_as_json(estimate.price_book.catalog()),
-        "free_tier": priced.free_tier,
-        "monthly_total": pricing.amount_text(priced.shown_monthly_total),
-        "upfront_total": pricing.amount_text(priced.shown_upfront_total),
-        "first_12_months_total": pricing.amount_text(priced.shown_first_12_months_total),
-    }
-
-
-def _effects_as_json(effects: compare.Effects | None) -> dict | None:
-    if effects is None:
-        return None
-    return {
-        "monthly": pricing.amount_text(effects.monthly),
-        "upfront": pricing.amount_text(effects.upfront),
-        "first_12_months": pricing.amount_text(effects.first_12_months),
-    }
-
-
-def _optional_amount(amount: Decimal | None) -> str | None:
-    return None if amount is None else pricing.amount_text(amount)
+    return shapes.PROJECTION.write(result)
 
 
 def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateComparison) -> dict:
     """Estimate A against B: both totals, the changes (B − A), and every line that differs."""
-    return {
-        "currency": pricing.CURRENCY,
-        "a": _compared_estimate(a, comparison.a),
-        "b": _compared_estimate(b, comparison.b),
-        "monthly_delta": pricing.amount_text(comparison.shown_monthly_delta),
-        "upfront_delta": pricing.amount_text(comparison.shown_upfront_delta),
-        "first_12_months_delta": pricing.amount_text(comparison.shown_first_12_months_delta),
-        "monthly_percent": pricing.percent_amount(comparison.monthly_percent),
-        "same_price_book": comparison.same_price_book,
-        "price_effect": _effects_as_json(comparison.shown_price_effect),
-        "usage_effect": _effects_as_json(comparison.shown_usage_effect),
-        "split_errors": [
-            {"item": e.item, "field": e.field, "message": e.message}
-            for e in comparison.split_errors
-        ],
-        "lines": [
-            {
-                "service": line.service,
-                "service_name": line.service_name,
-                "region": line.region,
-                "group": line.group,
-                "usage_key": line.usage_key,
-                "label": line.label,
-                "status": line.status,
-                "a_monthly": pricing.amount_text(line.a_shown_monthly),
-                "b_monthly": pricing.amount_text(line.b_shown_monthly),
-                "delta": pricing.amount_text(line.shown_delta),
-                "percent": pricing.percent_amount(line.percent),
-                "a_upfront": pricing.amount_text(line.a_shown_upfront),
-                "b_upfront": pricing.amount_text(line.b_shown_upfront),
-                "upfront_delta": pricing.amount_text(line.shown_upfront_delta),
-                "price_effect": _optional_amount(line.shown_price_effect),
-                "usage_effect": _optional_amount(line.shown_usage_effect),
-            }
-            for line in comparison.lines
-        ],
-        "unchanged_lines": len(comparison.unchanged),
-    }
+    return shapes.COMPARISON.write(shapes.Compared(a, b, comparison))
 
 
 def imported_item_as_json(item: terraform.ImportedItem) -> dict:
     """An imported item in a quote body's shape, so that `{"items": [...]}` posts as it is."""
-    return {
-        "service": item.service,
-        "region": item.region,
-        "accounts": item.accounts,
-        "group": item.group,
-        "usage": {key: pricing.decimal_text(value) for key, value in item.usage.items()},
-    }
+    return shapes.IMPORTED_ITEM.write(item)
 
 
 def import_as_json(
     catalog: pricing.Catalog, result: terraform.ImportResult, quote: pricing.Quote
 ) -> dict:
     """A Terraform import: the items, what they still need, what is left out, and their quote."""
-    return {
-        "items": [imported_item_as_json(item) for item in result.items],
-        "needs_usage": [
-            {
-                "address": need.address,
-                "service": need.service,
-                "usage_key": need.usage_key,
-                "hint": need.label_hint,
-            }
-            for need in result.needs_usage
-        ],
-        "unpriced": [
-            {
-                "address": entry.address,
-                "type": entry.type,
-                "usage_key": entry.usage_key or None,
-                "reason": entry.reason,
-            }
-            for entry in result.unpriced
-        ],
-        "warnings": list(result.warnings),
-        "quote": quote_as_json(catalog, quote),
-    }
+    return shapes.IMPORT_RESULT.write(shapes.Imported(catalog, result, quote))
 
 
 def safe_json_response(body: dict, status: int = 200) -> HttpResponse:
@@ -462,8 +254,7 @@ def as_download(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def errors_response(errors: list[FieldError], status: int = 400) -> JsonResponse:
-    body = {"errors": [{"item": e.item, "field": e.field, "message": e.message} for e in errors]}
-    return JsonResponse(body, status=status)
+    return JsonResponse(shapes.ERRORS.write(errors), status=status)
 
 
 def error_response(field: str, message: str, status: int = 400) -> JsonResponse:

@@ -1,5 +1,5 @@
-"""The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes live in
-payloads.py; openapi.py describes them."""
+"""The JSON API: the catalog, quotes, saved estimates and Terraform imports. The shapes are
+declared once in shapes.py; payloads.py reads and writes them, openapi.py describes them."""
 
 from __future__ import annotations
 
@@ -47,14 +47,13 @@ def quote(request: HttpRequest) -> HttpResponse:
     if errors or projection_errors:
         return payloads.errors_response(errors + projection_errors)
     priced = pricing.price_items(catalog, items, free_tier)
-    body = payloads.quote_as_json(catalog, priced)
+    result = None
     if plan is not None:
         try:
             result = projection.project(catalog, items, free_tier, plan, first=priced)
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
-        body["projection"] = payloads.projection_as_json(result)
-    return JsonResponse(body)
+    return JsonResponse(payloads.quote_as_json(catalog, priced, result))
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -157,17 +156,10 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         )
     except pricing.PricingError as error:
         return payloads.errors_response(error.errors)
-    url = request.build_absolute_uri(estimate.get_absolute_url())
-    body = {
-        "id": str(estimate.public_id),
-        "url": url,
-        "csv_url": request.build_absolute_uri(estimate.get_csv_url()),
-        "json_url": request.build_absolute_uri(estimate.get_json_url()),
-    }
-    if plan is not None:  # asked for, so answered, as a quote does
-        body["projection"] = payloads.projection_as_json(estimate.project())
+    # A projection asked for is answered, as a quote does.
+    body = payloads.saved_as_json(request, estimate, asked=plan is not None)
     response = payloads.safe_json_response(body, status=201)
-    response["Location"] = url
+    response["Location"] = body["url"]
     return response
 
 

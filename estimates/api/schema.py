@@ -1,0 +1,265 @@
+"""How the API declares a JSON shape once: a Shape of Fields, from which the OpenAPI document's
+component, the request check and the answer's writer all come.
+
+A Field is a name, its JSON Schema (with its description), and either how an answer writes it
+(`write`, a function of what is written) or, in a body, the message for each rule of its schema a
+value can break (`messages`). A Shape lists its fields: `schema()` is the document's component,
+`write(source)` builds an answer in the same order, `unknown(raw)` names what a body may not hold,
+and `Field.check(value)` runs the field's own schema on a value and says which message applies.
+The declarations themselves are in shapes.py; openapi.py puts them in the document.
+
+Why plain Python and not a framework. pydantic, django-ninja, DRF with drf-spectacular or
+marshmallow would each bring a second model of the same API: their own classes, their own error
+texts (which the tests pin word for word), and a decimal that their schema generators describe as
+a JSON number, which clients read as a float. The API needs little of them: about twenty small
+objects, a JSON Schema subset (types, bounds, lengths, patterns, enums) that a hundred lines
+check, and writers that are one function per field. So the subset is checked here with the
+standard library, and the full document is still validated by the tests against the OpenAPI 3.1
+schema (openapi-spec-validator) and every answer against it (jsonschema), which stay dev
+dependencies. A rule the schema subset cannot say (a quantity's own parser, an account count's
+bounds in the engine's words) is a parse function beside the field that uses the same constants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from estimates import pricing
+
+SCHEMAS = "#/components/schemas/"
+# The one form of an id the API and the pages take: a lower-case dashed UUID, as str(uuid) writes.
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_UUID = re.compile(UUID_PATTERN)
+
+
+def is_id(value: object) -> bool:
+    """Whether a value is an estimate id in its one form (lower-case, dashed)."""
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
+class _Omit:
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Any = _Omit()  # what an optional field's writer returns to leave it out of the answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema fragments
+
+
+def ref(target: Shape | Scalar | str, description: str = "") -> dict:
+    name = target if isinstance(target, str) else target.name
+    schema = {"$ref": SCHEMAS + name}
+    return {**schema, "description": description} if description else schema
+
+
+def text(description: str, **extra) -> dict:
+    return {"type": "string", "description": description, **extra}
+
+
+def array(items: dict, description: str = "", **extra) -> dict:
+    schema = {"type": "array", "items": items}
+    return {**schema, "description": description, **extra} if description else {**schema, **extra}
+
+
+def nullable(schema: dict, description: str) -> dict:
+    """A schema or null, e.g. a percentage that has no value when A is zero."""
+    return {"oneOf": [schema, {"type": "null"}], "description": description}
+
+
+# ---------------------------------------------------------------------------------------------
+# Declarations
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A named schema for a value, not an object: Money, Quantity."""
+
+    name: str
+    schema: dict
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    schema: dict
+    write: Callable[[Any], object] | None = None
+    # Answers: always written unless optional (its writer may return OMIT). Bodies: must be sent.
+    required: bool = True
+    optional: bool = False
+    # Bodies: the message for each schema keyword a value breaks ("*": any other).
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def broken(self, value: object) -> str | None:
+        """The first rule of this field's schema that the value breaks, or None."""
+        return broken_rule(self.schema, value)
+
+    def message(self, rule: str) -> str | None:
+        """The message for breaking `rule`; None for a rule reported where it is read (an
+        item of `items`, a quantity of `usage`)."""
+        return self.messages.get(rule) or self.messages.get("*")
+
+    def check(self, value: object) -> str | None:
+        """The message for a value that breaks this field's schema, or None."""
+        rule = self.broken(value)
+        return None if rule is None else self.message(rule)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A JSON object: the document's component, and its checker or writer."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    closed: bool = True  # additionalProperties: false
+    extra: Mapping[str, object] = field(default_factory=dict)  # other schema keywords
+
+    def __getitem__(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    def schema(self) -> dict:
+        schema: dict = {
+            "type": "object",
+            "properties": {f.name: f.schema for f in self.fields},
+        }
+        required = [f.name for f in self.fields if f.required and not f.optional]
+        if required:
+            schema["required"] = required
+        if self.closed:
+            schema["additionalProperties"] = False
+        schema.update(self.extra)
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+    def write(self, source: object) -> dict:
+        """The answer for `source`, field by field in the declared order."""
+        written = {}
+        for f in self.fields:
+            value = f.write(source)
+            if value is not OMIT:
+                written[f.name] = value
+        return written
+
+    def unknown(self, raw: dict, index: int | None, prefix: str = "") -> list[pricing.FieldError]:
+        """An error for each key of a body that this shape does not declare."""
+        return [
+            pricing.FieldError(index, f"{prefix}{key}", f"Unknown field '{key}'.")
+            for key in raw
+            if key not in self.names
+        ]
+
+    def but(
+        self,
+        name: str,
+        description: str,
+        *fields: Field,
+        drop: Iterable[str] = (),
+        **changes,
+    ) -> Shape:
+        """Another shape like this one: `fields` replace those of the same name where they
+        stand, or come after; `drop` leaves some out."""
+        given = {f.name: f for f in fields}
+        dropped = set(drop)
+        kept = tuple(given.pop(f.name, f) for f in self.fields if f.name not in dropped)
+        return replace(
+            self, name=name, description=description, fields=kept + tuple(given.values()), **changes
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a value against a schema (the subset the declarations use)
+
+_REGISTRY: dict[str, dict] = {}
+
+
+def register(components: Iterable[Shape | Scalar]) -> dict[str, dict]:
+    """The components by name, as the document has them; $refs in checks resolve to them."""
+    schemas = {c.name: c.schema() if isinstance(c, Shape) else c.schema for c in components}
+    _REGISTRY.clear()
+    _REGISTRY.update(schemas)
+    return schemas
+
+
+def _is_type(kind: str, value: object) -> bool:
+    if kind == "null":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if kind == "integer":
+        if isinstance(value, int):
+            return True
+        return isinstance(value, Decimal | float) and value == value and value % 1 == 0
+    if kind == "number":
+        return isinstance(value, int | float | Decimal)
+    return isinstance(value, {"string": str, "object": dict, "array": list}[kind])
+
+
+def broken_rule(schema: dict, value: object) -> str | None:
+    """The first keyword of `schema` that `value` breaks, or None when it is valid."""
+    if "$ref" in schema:
+        return broken_rule(_REGISTRY[schema["$ref"].removeprefix(SCHEMAS)], value)
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_is_type(kind, value) for kind in kinds):
+            return "type"
+    if "const" in schema and value != schema["const"]:
+        return "const"
+    if "enum" in schema and not any(
+        value == option and isinstance(value, str) == isinstance(option, str)
+        for option in schema["enum"]
+    ):
+        return "enum"
+    options = schema.get("oneOf", [value])
+    if "oneOf" in schema and sum(broken_rule(o, value) is None for o in options) != 1:
+        return "oneOf"
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            return "minLength"
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            return "maxLength"
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            return "pattern"
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return "minimum"
+        if "maximum" in schema and value > schema["maximum"]:
+            return "maximum"
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            return "minItems"
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            return "maxItems"
+        if "items" in schema and any(broken_rule(schema["items"], v) for v in value):
+            return "items"
+        if schema.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
+            return "uniqueItems"
+    if isinstance(value, dict):
+        for name in schema.get("required", ()):
+            if name not in value:
+                return "required"
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for name, item in value.items():
+            if name in properties:
+                if broken_rule(properties[name], item):
+                    return "properties"
+            elif extra is False or (isinstance(extra, dict) and broken_rule(extra, item)):
+                return "additionalProperties"
+    if "not" in schema and broken_rule(schema["not"], value) is None:
+        return "not"
+    return None

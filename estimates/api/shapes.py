@@ -1,0 +1,1282 @@
+"""Every JSON shape of the API, declared once (schema.py says how): the bodies a client sends,
+with the message for each rule a value can break, and the answers the API writes, with how each
+field is written. payloads.py reads bodies and writes answers through these; openapi.py makes the
+document's components from them, so the two cannot drift.
+
+Money is a string with two decimals (`"5.94"`), as pages show it: totals rounded half-up from
+the exact sums, their cents shared to items and lines by largest remainder so that they add up
+(pricing.allocate_cents); quantities
+and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from estimates import pricing
+from estimates.importers import terraform
+from estimates.models import Estimate, EstimateItem
+from estimates.pricing import compare, projection
+from estimates.pricing.regions import region_name
+
+from .schema import OMIT, UUID_PATTERN, Field, Scalar, Shape, array, nullable, ref, register, text
+
+MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+QUANTITY_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+UNIT_PRICE_PATTERN = r"^[0-9]+\.[0-9]{2,}$"
+SHARE_SHOWN = Decimal("0.000001")
+# A line's share of its pool's cost, 0 to 1, shown to SHARE_SHOWN (6 decimals).
+SHARE_PATTERN = r"^(0(\.[0-9]{1,6})?|1)$"
+GROWTH_PATTERN = rf"^-?[0-9]+(\.[0-9]{{1,{projection.GROWTH_PLACES}}})?$"
+GROUP_LENGTH = EstimateItem._meta.get_field("group").max_length
+NAME_LENGTH = Estimate.max_length("name")
+DESCRIPTION_LENGTH = Estimate.max_length("description")
+
+money = pricing.amount_text
+quantity = pricing.decimal_text
+
+
+def _optional_money(amount: Decimal | None) -> str | None:
+    return None if amount is None else money(amount)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+MONEY = Scalar(
+    "Money",
+    text(
+        "Money in USD: a string with exactly two decimals, rounded half-up from the exact sum. "
+        "Never a JSON number, so no client reads it as a float.",
+        pattern=MONEY_PATTERN,
+        examples=["15.94"],
+    ),
+)
+QUANTITY = Scalar(
+    "Quantity",
+    text(
+        "An exact decimal as a string, without exponent or trailing zeros.",
+        pattern=QUANTITY_PATTERN,
+        examples=["2000000", "0.5"],
+    ),
+)
+UNIT_PRICE = Scalar(
+    "UnitPrice",
+    text(
+        "A unit price: an exact decimal string with at least two decimals.",
+        pattern=UNIT_PRICE_PATTERN,
+        examples=["0.03", "0.001", "3000.00"],
+    ),
+)
+QUANTITY_INPUT = Scalar(
+    "QuantityInput",
+    {
+        "type": ["number", "string"],
+        "description": (
+            "A quantity: a JSON number, read as an exact decimal (never a float), or a numeric "
+            'string ("2,000,000" and "0.5" too). At most 10^15 and 10 decimal places; each '
+            "input's bounds are in /api/v1/services."
+        ),
+        "examples": [2000000, "0.5"],
+    },
+)
+PERCENT = text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bodies a client sends
+
+QUOTE_ITEM_BODY = Shape(
+    "QuoteItemBody",
+    "One card: a service's usage per account and per Region. An unknown field is an error.",
+    (
+        Field(
+            "service",
+            text('A service code from /api/v1/services, e.g. "kms".', minLength=1),
+            messages={"*": 'Name a service, e.g. "kms".'},
+        ),
+        Field(
+            "region",
+            text(
+                f"The card's Region ({pricing.DEFAULT_REGION} when neither region nor regions is "
+                "given). Give region or regions, not both."
+            ),
+            required=False,
+            messages={"*": "region must be a string."},
+        ),
+        Field(
+            "regions",
+            array(
+                {"type": "string"},
+                "Every Region the card's usage runs in, each once. Give region or regions, not "
+                "both.",
+                minItems=1,
+                uniqueItems=True,
+            ),
+            required=False,
+            messages={
+                "*": "regions must be a list of Region codes.",
+                "minItems": "Name at least one Region.",
+                "uniqueItems": "Name each Region once.",
+            },
+        ),
+        Field(
+            "accounts",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": pricing.MAX_ACCOUNTS,
+                "default": 1,
+                "description": "The usage runs in each of this many accounts, in each Region.",
+            },
+            required=False,
+        ),  # checked by pricing.check_accounts, whose words the editor shares
+        Field(
+            "group",
+            {
+                "type": ["string", "null"],
+                "maxLength": GROUP_LENGTH,
+                "description": (
+                    'A label that groups cards: prod, staging, a team, a module (null is "").'
+                ),
+            },
+            required=False,
+            messages={"*": f"group must be text of at most {GROUP_LENGTH} characters."},
+        ),
+        Field(
+            "usage",
+            {
+                "type": "object",
+                "description": (
+                    "Quantities by usage key (the service's inputs); a missing key is 0."
+                ),
+                "additionalProperties": ref(QUANTITY_INPUT),
+            },
+            required=False,
+            messages={"type": "usage must be a JSON object."},
+        ),  # each quantity is read by pricing.parse_quantity
+    ),
+    # Given both, the body is a 400 on field regions.
+    extra={"not": {"required": ["region", "regions"]}},
+)
+BOTH_REGIONS_MESSAGE = 'Give either "region" or "regions", not both.'
+
+PROJECTION_BODY = Shape(
+    "ProjectionBody",
+    "How the estimate grows over the months. An unknown property is an error on field "
+    "projection.<name>. Months or a growth the API cannot use is a 400 on field "
+    "projection.months or projection.monthly_growth_percent, as is a growth that would take a "
+    "quantity past what the engine takes.",
+    (
+        Field(
+            "months",
+            {
+                "enum": [*projection.MONTH_CHOICES, *map(str, projection.MONTH_CHOICES), None],
+                "default": projection.DEFAULT_MONTHS,
+                "description": (
+                    'How many months to project: 12, 24 or 36 (a string such as "36" is read '
+                    "the same; null or absent is 12)."
+                ),
+            },
+            required=False,
+        ),
+        Field(
+            "monthly_growth_percent",
+            {
+                "type": ["number", "string", "null"],
+                "minimum": int(projection.MIN_GROWTH),
+                "maximum": int(projection.MAX_GROWTH),
+                "default": 0,
+                "description": (
+                    "How much every usage quantity grows a month, in percent, compounding: a "
+                    'number (read as an exact decimal) or a string such as "2.5", "-1" or '
+                    f'"2.5%"; from −100 to 1,000 with at most {projection.GROWTH_PLACES} '
+                    "decimal places. Null or absent is 0."
+                ),
+                "examples": ["2.5", -1],
+            },
+            required=False,
+        ),
+    ),  # both read by projection.parse_projection, which the editor shares
+)
+
+QUOTE_BODY_FIELDS = (
+    Field(
+        "free_tier",
+        {
+            "type": "boolean",
+            "default": True,
+            "description": "Apply free allowances that never expire. Trials are never applied.",
+        },
+        required=False,
+        messages={"*": "free_tier must be true or false."},
+    ),
+    Field(
+        "items",
+        array(
+            ref(QUOTE_ITEM_BODY),
+            f"At most {pricing.MAX_ITEMS} cards.",
+            maxItems=pricing.MAX_ITEMS,
+            default=[],
+        ),
+        required=False,
+        messages={
+            "type": "items must be a list.",
+            "maxItems": f"At most {pricing.MAX_ITEMS} items in one estimate.",
+        },
+    ),
+    Field(
+        "price_book",
+        {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": (
+                "The id of a published price book to price with instead of the current one "
+                "(null or absent: the current book). A draft or unknown id is a 400 on field "
+                "price_book."
+            ),
+        },
+        required=False,
+    ),  # looked up by PriceBook.objects.published_book
+    Field(
+        "projection",
+        {
+            "oneOf": [ref(PROJECTION_BODY), {"type": "null"}],
+            "description": (
+                "Project the estimate over 12, 24 or 36 months; the answer then has a "
+                "projection. Null or absent: none asked for."
+            ),
+        },
+        required=False,
+    ),
+)
+SAVE_FIELDS = (
+    Field(
+        "name",
+        text(
+            f"The estimate's name, 1 to {NAME_LENGTH} characters (surrounding spaces are removed).",
+            minLength=1,
+            maxLength=NAME_LENGTH,
+        ),
+    ),  # checked by the model, as every save is
+    Field(
+        "description",
+        {
+            "type": ["string", "null"],
+            "maxLength": DESCRIPTION_LENGTH,
+            "description": (
+                f'An optional description, at most {DESCRIPTION_LENGTH:,} characters (null is "").'
+            ),
+        },
+        required=False,
+        messages={"type": "description must be text."},
+    ),
+    Field(
+        "copied_from",
+        {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "pattern": UUID_PATTERN,
+            "description": "The id of the saved estimate this one is a copy of (a lower-case "
+            "dashed UUID), or null.",
+        },
+        required=False,
+        messages={"*": "No estimate has this id."},
+    ),
+)
+SAVE_BODY = Shape(
+    "SaveBody",
+    "An estimate to save: a quote body with a name.",
+    QUOTE_BODY_FIELDS + SAVE_FIELDS,
+)
+QUOTE_BODY = Shape(
+    "QuoteBody",
+    "An estimate to price. An unknown field is an error, not ignored.",
+    QUOTE_BODY_FIELDS
+    + tuple(
+        Field(
+            f.name, {"description": "Accepted and ignored here, as in a save body."}, required=False
+        )
+        for f in SAVE_FIELDS
+    ),
+)
+
+TERRAFORM_PLAN = Shape(
+    "TerraformPlan",
+    "What terraform show -json plan.out prints (JSON output format 1.x), at most 20 MB "
+    f"and nested at most {terraform.MAX_DEPTH} levels deep. Other properties are read "
+    "as Terraform documents them, or ignored.",
+    (
+        Field(
+            "format_version",
+            text(
+                "The plan's JSON output format; costcalc reads 1.x.",
+                pattern=r"^1(\.|$)",
+            ),
+        ),
+        Field("terraform_version", text("The Terraform that wrote it."), required=False),
+        Field("planned_values", {"type": "object"}, required=False),
+        Field(
+            "resource_changes",
+            array(
+                {"type": "object"},
+                f"What the apply does to each resource; at most {terraform.MAX_RESOURCES:,}.",
+                maxItems=terraform.MAX_RESOURCES,
+            ),
+            required=False,
+        ),
+        Field(
+            "configuration",
+            {"type": "object", "description": "Providers and their Regions."},
+            required=False,
+        ),
+        Field("variables", {"type": "object"}, required=False),
+    ),
+    closed=False,
+    # A state file has neither: it is refused as not a plan.
+    extra={"anyOf": [{"required": ["planned_values"]}, {"required": ["resource_changes"]}]},
+)
+USAGE_FILE = Shape(
+    "UsageFile",
+    "Usage a plan cannot know: requests, events, GB a month, per resource.",
+    (
+        Field(
+            "resource_usage",
+            {
+                "type": "object",
+                "description": (
+                    "Usage by resource address (aws_kms_key.app[0]), resource (aws_kms_key.app) "
+                    "or resource type (aws_kms_key); the most specific name wins."
+                ),
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": ref(QUANTITY_INPUT),
+                },
+            },
+        ),
+        Field("version", {"description": "Ignored."}, required=False),
+    ),
+)
+IMPORT_BODY = Shape(
+    "ImportBody",
+    "A plan with its usage file.",
+    (
+        Field(
+            "plan",
+            {
+                "oneOf": [ref(TERRAFORM_PLAN), {"type": "string"}],
+                "description": "The plan, as JSON or as its JSON text.",
+            },
+        ),
+        Field(
+            "usage",
+            {
+                "oneOf": [ref(USAGE_FILE), {"type": "string"}, {"type": "null"}],
+                "description": "A usage file, as JSON, or as JSON or YAML text.",
+            },
+            required=False,
+        ),
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers the API writes: what each is written from, then its fields
+
+
+@dataclass(frozen=True)
+class Priced:
+    """A quote and the catalog it was priced with (and its projection, when asked for)."""
+
+    catalog: pricing.Catalog
+    quote: pricing.Quote
+    projection: projection.ProjectionResult | None = None
+
+
+@dataclass(frozen=True)
+class SavedPriced(Priced):
+    """A saved estimate, priced with its own book, with the usage it was saved with."""
+
+    estimate: Estimate | None = None
+    usages: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedItemQuote:
+    """A priced card of a saved estimate, with the usage it was saved with."""
+
+    item_quote: pricing.ItemQuote
+    usage: dict
+
+    def __getattr__(self, name: str):
+        return getattr(self.item_quote, name)
+
+
+@dataclass(frozen=True)
+class InCatalog:
+    catalog: pricing.Catalog
+    service: pricing.ServiceSpec
+
+
+@dataclass(frozen=True)
+class SavedLinks:
+    id: str
+    url: str
+    csv_url: str
+    json_url: str
+    projection: projection.ProjectionResult | None
+
+
+@dataclass(frozen=True)
+class ComparedSide:
+    estimate: Estimate
+    quote: pricing.Quote
+
+
+@dataclass(frozen=True)
+class Compared:
+    a: Estimate
+    b: Estimate
+    comparison: compare.EstimateComparison
+
+
+@dataclass(frozen=True)
+class Imported:
+    catalog: pricing.Catalog
+    result: terraform.ImportResult
+    quote: pricing.Quote
+
+
+def answer(name: str, description: str, *fields: Field) -> Shape:
+    """An object the API writes: every field but the optional ones always there, no other."""
+    return Shape(name, description, fields)
+
+
+PRICE_BOOK = answer(
+    "PriceBook",
+    "A published price book.",
+    Field(
+        "id",
+        {"type": "integer", "description": "The book's number, as a body's price_book names it."},
+        lambda c: c.book_id,
+    ),
+    Field("name", text("The book's name."), lambda c: c.book_name),
+    Field(
+        "effective_date",
+        text("The date its prices are from.", format="date"),
+        lambda c: c.effective_date,
+    ),
+)
+REGION = answer(
+    "Region",
+    "",
+    Field("code", text("e.g. us-east-1"), lambda code: code),
+    Field("name", text("e.g. US East (N. Virginia)"), region_name),
+)
+USAGE_INPUT = answer(
+    "UsageInput",
+    "One usage input of a service.",
+    Field("key", text("The usage key, as the quote body's usage names it."), lambda s: s.key),
+    Field("label", text("What to enter."), lambda s: s.label),
+    Field("unit", text("Its unit."), lambda s: s.unit),
+    Field("help", text("More about it, or an empty string."), lambda s: s.help),
+    Field("min", ref(QUANTITY, "The smallest value allowed."), lambda s: quantity(s.min_value)),
+    Field("max", ref(QUANTITY, "The largest value allowed."), lambda s: quantity(s.max_value)),
+    Field(
+        "step", {"enum": ["1", "any"], "description": '"1" for whole numbers.'}, lambda s: s.step
+    ),
+)
+SERVICE = answer(
+    "Service",
+    "",
+    Field("code", text("The service code, e.g. kms."), lambda s: s.service.code),
+    Field("name", text("The service's name."), lambda s: s.service.name),
+    Field("summary", text("One line about it."), lambda s: s.service.summary),
+    Field(
+        "guidance",
+        array({"type": "string"}, "What to know before choosing it."),
+        lambda s: list(s.service.guidance),
+    ),
+    Field(
+        "free_tier_note",
+        text("Its free allowance, or an empty string."),
+        lambda s: s.service.free_tier_note,
+    ),
+    Field(
+        "regions",
+        array({"type": "string"}, "The Regions the book prices it in."),
+        lambda s: list(s.catalog.service_regions(s.service.code)),
+    ),
+    Field(
+        "inputs",
+        array(ref(USAGE_INPUT), "Its usage inputs, in the editor's order."),
+        lambda s: [USAGE_INPUT.write(spec) for spec in s.service.inputs],
+    ),
+)
+CATALOG = answer(
+    "Catalog",
+    "What the current price book prices.",
+    Field("currency", {"const": pricing.CURRENCY}, lambda c: pricing.CURRENCY),
+    Field("price_book", ref(PRICE_BOOK, "The current price book."), PRICE_BOOK.write),
+    Field(
+        "regions",
+        array(ref(REGION), "Every Region the book has prices for."),
+        lambda c: [REGION.write(code) for code in c.regions],
+    ),
+    Field(
+        "services",
+        array(ref(SERVICE), "Every service the book prices."),
+        lambda c: [SERVICE.write(InCatalog(c, s)) for s in c.services.values()],
+    ),
+)
+
+LINE = answer(
+    "Line",
+    "One cost line of a card, with the working.",
+    Field(
+        "usage_key",
+        text("The usage key (or rate code) this line prices."),
+        lambda line: line.usage_key,
+    ),
+    Field("label", text("What the line is, for people."), lambda line: line.label),
+    Field(
+        "quantity",
+        ref(QUANTITY, "The card's quantity of this line's unit."),
+        lambda line: quantity(line.quantity),
+    ),
+    Field("unit", text("The unit of quantity, e.g. requests."), lambda line: line.unit),
+    Field(
+        "free_quantity",
+        ref(QUANTITY, "Units of the quantity inside the free allowance."),
+        lambda line: quantity(line.free_quantity),
+    ),
+    Field(
+        "billable_quantity",
+        ref(QUANTITY, "Units charged: quantity − free_quantity."),
+        lambda line: quantity(line.billable_quantity),
+    ),
+    Field(
+        "unit_price",
+        ref(UNIT_PRICE, "The price of per_units units (of the first paid tier)."),
+        lambda line: pricing.price_amount(line.unit_price),
+    ),
+    Field(
+        "per_units",
+        ref(QUANTITY, 'The units unit_price is for, e.g. "10000".'),
+        lambda line: quantity(line.per_units),
+    ),
+    Field(
+        "billing",
+        {"enum": [pricing.MONTHLY, pricing.UPFRONT], "description": "When it is paid."},
+        lambda line: line.billing,
+    ),
+    Field(
+        "monthly", ref(MONEY, "This line's cost a month."), lambda line: money(line.shown_monthly)
+    ),
+    Field(
+        "upfront", ref(MONEY, "This line's one-off cost."), lambda line: money(line.shown_upfront)
+    ),
+    Field(
+        "formula",
+        text("The working, e.g. (2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94."),
+        lambda line: line.formula,
+    ),
+    Field("source", text("Where the price comes from."), lambda line: line.source),
+    Field(
+        "grade",
+        {
+            "enum": ["A", "B", "C", "D", "E"],
+            "description": "How sure the price is: A an AWS page … E not verified.",
+        },
+        lambda line: line.grade,
+    ),
+    Field(
+        "region",
+        text("The Region this line is priced in: one of the card's regions."),
+        lambda line: line.region,
+    ),
+    Field(
+        "pooled_quantity",
+        ref(
+            QUANTITY,
+            "The quantity the tiers and free allowance were applied to: the quantities of every "
+            "card pooled at this rate's pooling level, summed (one account's for account_region).",
+        ),
+        lambda line: quantity(line.pooled_quantity),
+    ),
+    Field(
+        "share",
+        text(
+            "This card's part of the pooled quantity, and so of the pool's cost: from 0 to 1, to "
+            "6 decimal places; 1 when the card is priced alone, 0 when the fee is waived.",
+            pattern=SHARE_PATTERN,
+            examples=["1", "0.5"],
+        ),
+        lambda line: quantity(line.share.quantize(SHARE_SHOWN)),
+    ),
+    Field(
+        "pooling",
+        {
+            "enum": list(pricing.POOLING_LEVELS),
+            "description": "Where AWS counts usage for this rate's tiers and free allowance: "
+            + "; ".join(f"{level}, {words}" for level, words in pricing.POOLING_LEVELS.items())
+            + ".",
+        },
+        lambda line: line.pooling,
+    ),
+    Field(
+        "pooling_verified",
+        {
+            "type": "boolean",
+            "description": "Whether AWS's word for the pooling level was found (it has a source).",
+        },
+        lambda line: not line.pooling_unverified,
+    ),
+    Field(
+        "waived",
+        text('Why the fee is $0 because another service covers it, or "" when it is not waived.'),
+        lambda line: line.waived,
+    ),
+)
+
+QUOTE_ITEM = answer(
+    "QuoteItem",
+    "A priced card.",
+    Field("service", text("The service code."), lambda q: q.item.service),
+    Field("service_name", text("The service's name."), lambda q: q.service_name),
+    Field(
+        "region", text("The card's first Region (its only one, usually)."), lambda q: q.item.region
+    ),
+    Field(
+        "regions",
+        array({"type": "string"}, "Every Region of the card, in order.", minItems=1),
+        lambda q: list(q.item.regions),
+    ),
+    Field(
+        "accounts",
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": pricing.MAX_ACCOUNTS,
+            "description": "How many accounts the card's usage runs in, in each Region.",
+        },
+        lambda q: q.item.accounts,
+    ),
+    Field("group", text("The card's group, or an empty string."), lambda q: q.item.group),
+    Field("monthly", ref(MONEY, "The card's cost a month."), lambda q: money(q.shown_monthly)),
+    Field("upfront", ref(MONEY, "The card's one-off cost."), lambda q: money(q.shown_upfront)),
+    Field(
+        "lines",
+        array(
+            ref(LINE), "The card's cost lines, Region by Region; none when its usage is all zero."
+        ),
+        lambda q: [LINE.write(line) for line in q.lines],
+    ),
+)
+SAVED_ITEM = QUOTE_ITEM.but(
+    "SavedItem",
+    "A priced card of a saved estimate, with the usage it was saved with.",
+    Field(
+        "usage",
+        {
+            "type": "object",
+            "additionalProperties": ref(QUANTITY),
+            "description": "The card's usage as it was saved.",
+        },
+        lambda q: q.usage,
+    ),
+)
+
+COMMITMENT = answer(
+    "Commitment",
+    "A line that binds for a term (Shield Advanced's one year) once its quantity is above "
+    "zero, whatever the growth does to the usage.",
+    Field("service", text("The service code."), lambda c: c.service),
+    Field("service_name", text("The service's name."), lambda c: c.service_name),
+    Field("region", text("The card's first Region."), lambda c: c.region),
+    Field("group", text("The card's group, or an empty string."), lambda c: c.group),
+    Field("usage_key", text("The line's usage key."), lambda c: c.usage_key),
+    Field("label", text("What the line is."), lambda c: c.label),
+    Field(
+        "months",
+        {"type": "integer", "minimum": 1, "description": "The term, in months."},
+        lambda c: c.months,
+    ),
+    Field(
+        "first_month",
+        {"type": "integer", "minimum": 1, "description": "It binds from."},
+        lambda c: c.first_month,
+    ),
+    Field(
+        "last_month",
+        {"type": "integer", "minimum": 1, "description": "It binds until."},
+        lambda c: c.last_month,
+    ),
+    Field("monthly", ref(MONEY, "The line's fee in month 1."), lambda c: money(c.monthly)),
+    Field(
+        "committed_total",
+        ref(MONEY, "months × monthly: what the term commits."),
+        lambda c: money(c.committed_total),
+    ),
+)
+OVER_LIMIT = answer(
+    "OverLimit",
+    "An input whose grown quantity passes its own bound: priced as grown, never clamped.",
+    Field("service", text("The service code."), lambda o: o.service),
+    Field("region", text("The card's first Region."), lambda o: o.region),
+    Field("group", text("The card's group, or an empty string."), lambda o: o.group),
+    Field("usage_key", text("The input's usage key."), lambda o: o.usage_key),
+    Field("label", text("What the input is."), lambda o: o.label),
+    Field("max", ref(QUANTITY, "The input's own bound."), lambda o: quantity(o.max_value)),
+    Field(
+        "month",
+        {
+            "type": "integer",
+            "minimum": 2,
+            "description": "The first month its grown quantity passes max.",
+        },
+        lambda o: o.month,
+    ),
+    Field(
+        "quantity",
+        ref(QUANTITY, "Its grown quantity in that month, priced as it is."),
+        lambda o: quantity(o.quantity),
+    ),
+)
+PROJECTION = answer(
+    "Projection",
+    "The estimate month by month: month m prices each usage quantity × (1 + growth)^(m−1) "
+    "through the engine, so free allowances and tiers apply to each month's own usage. "
+    "Inputs that take whole units are rounded down each month; switches (0 or 1) do not "
+    "grow; one-off costs count in month 1.",
+    Field(
+        "months",
+        {"enum": list(projection.MONTH_CHOICES), "description": "How far it looks."},
+        lambda r: r.projection.months,
+    ),
+    Field(
+        "monthly_growth_percent",
+        text(
+            "The monthly growth in percent, as an exact decimal string (e.g. 2.5 or -1).",
+            pattern=GROWTH_PATTERN,
+        ),
+        lambda r: quantity(r.projection.monthly_growth_percent),
+    ),
+    Field(
+        "monthly_totals",
+        array(
+            ref(MONEY),
+            "Each month's total, month 1 first (its one-off costs included): months of them.",
+            minItems=min(projection.MONTH_CHOICES),
+            maxItems=max(projection.MONTH_CHOICES),
+        ),
+        lambda r: [money(total) for total in r.monthly_totals],
+    ),
+    Field(
+        "total",
+        ref(MONEY, "Every month's total, summed exactly, then rounded."),
+        lambda r: money(r.total),
+    ),
+    Field(
+        "commitments",
+        array(ref(COMMITMENT), "The lines that bind for a term from month 1, if any."),
+        lambda r: [COMMITMENT.write(c) for c in r.commitments],
+    ),
+    Field(
+        "over_limits",
+        array(
+            ref(OVER_LIMIT),
+            "The inputs whose grown quantity passes their own bound, each once, if any.",
+        ),
+        lambda r: [OVER_LIMIT.write(o) for o in r.over_limits],
+    ),
+)
+
+
+def _asked_projection(p: Priced) -> object:
+    return OMIT if p.projection is None else PROJECTION.write(p.projection)
+
+
+QUOTE_FIELDS = (
+    Field(
+        "currency",
+        {"const": pricing.CURRENCY, "description": "Every amount is in this currency."},
+        lambda p: pricing.CURRENCY,
+    ),
+    Field(
+        "price_book",
+        ref(PRICE_BOOK, "The price book the quote was priced with."),
+        lambda p: PRICE_BOOK.write(p.catalog),
+    ),
+    Field(
+        "free_tier",
+        {"type": "boolean", "description": "Whether free allowances were applied."},
+        lambda p: p.quote.free_tier,
+    ),
+    Field(
+        "monthly_total",
+        ref(MONEY, "The estimate a month."),
+        lambda p: money(p.quote.shown_monthly_total),
+    ),
+    Field(
+        "upfront_total", ref(MONEY, "One-off costs."), lambda p: money(p.quote.shown_upfront_total)
+    ),
+    Field(
+        "first_12_months_total",
+        ref(MONEY, "upfront_total + 12 × monthly_total."),
+        lambda p: money(p.quote.shown_first_12_months_total),
+    ),
+    Field(
+        "items",
+        array(ref(QUOTE_ITEM), "The cards, in the order they were sent."),
+        lambda p: [QUOTE_ITEM.write(item_quote) for item_quote in p.quote.items],
+    ),
+)
+QUOTE = answer(
+    "Quote",
+    "An estimate, priced.",
+    *QUOTE_FIELDS,
+    Field(
+        "projection",
+        ref(PROJECTION, "Only when the body asked for one."),
+        _asked_projection,
+        optional=True,
+    ),
+)
+
+
+def _estimate_id(p: SavedPriced) -> str:
+    return str(p.estimate.public_id)
+
+
+ESTIMATE = answer(
+    "Estimate",
+    "A saved estimate, priced with the book it was saved with.",
+    Field("id", text("The estimate's id.", format="uuid", pattern=UUID_PATTERN), _estimate_id),
+    Field("name", text("Its name."), lambda p: p.estimate.name),
+    Field(
+        "description",
+        text("Its description, or an empty string."),
+        lambda p: p.estimate.description,
+    ),
+    Field(
+        "created_at",
+        text("When it was saved.", format="date-time"),
+        lambda p: p.estimate.created_at.isoformat(),
+    ),
+    Field(
+        "copied_from",
+        {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "pattern": UUID_PATTERN,
+            "description": "The id of the estimate it copies, or null.",
+        },
+        lambda p: str(p.estimate.copied_from.public_id) if p.estimate.copied_from else None,
+    ),
+    *QUOTE_FIELDS,
+).but(
+    "Estimate",
+    "A saved estimate, priced with the book it was saved with.",
+    Field(
+        "price_book",
+        ref(PRICE_BOOK, "The book it was saved with; its figures never move."),
+        lambda p: PRICE_BOOK.write(p.catalog),
+    ),
+    Field(
+        "items",
+        array(ref(SAVED_ITEM), "Its cards, in the order they were saved."),
+        lambda p: [
+            SAVED_ITEM.write(SavedItemQuote(item_quote, usage))
+            for item_quote, usage in zip(p.quote.items, p.usages, strict=True)
+        ],
+    ),
+    Field(
+        "projection",
+        ref(
+            PROJECTION,
+            "Its saved projection, always there: 12 months with no growth unless it was saved "
+            "with another.",
+        ),
+        lambda p: PROJECTION.write(p.projection),
+    ),
+)
+SAVED = answer(
+    "Saved",
+    "The saved estimate's links, which never change.",
+    Field(
+        "id", text("The new estimate's id.", format="uuid", pattern=UUID_PATTERN), lambda s: s.id
+    ),
+    Field("url", text("Its page, which never changes.", format="uri"), lambda s: s.url),
+    Field("csv_url", text("Its CSV download.", format="uri"), lambda s: s.csv_url),
+    Field(
+        "json_url",
+        text("Its JSON, at GET /api/v1/estimates/{id}.", format="uri"),
+        lambda s: s.json_url,
+    ),
+    Field(
+        "projection",
+        ref(PROJECTION, "Only when the body asked for one."),
+        lambda s: OMIT if s.projection is None else PROJECTION.write(s.projection),
+        optional=True,
+    ),
+)
+
+COMPARED_ESTIMATE = answer(
+    "ComparedEstimate",
+    "One side of a comparison, priced with its own book.",
+    Field(
+        "id",
+        text("The estimate's id.", format="uuid", pattern=UUID_PATTERN),
+        lambda s: str(s.estimate.public_id),
+    ),
+    Field("name", text("Its name."), lambda s: s.estimate.name),
+    Field(
+        "price_book",
+        ref(PRICE_BOOK, "The book it was saved with."),
+        lambda s: PRICE_BOOK.write(s.estimate.price_book.catalog()),
+    ),
+    Field(
+        "free_tier",
+        {"type": "boolean", "description": "Whether free allowances apply."},
+        lambda s: s.quote.free_tier,
+    ),
+    Field(
+        "monthly_total",
+        ref(MONEY, "Its estimate a month."),
+        lambda s: money(s.quote.shown_monthly_total),
+    ),
+    Field(
+        "upfront_total",
+        ref(MONEY, "Its one-off costs."),
+        lambda s: money(s.quote.shown_upfront_total),
+    ),
+    Field(
+        "first_12_months_total",
+        ref(MONEY, "upfront_total + 12 × monthly_total."),
+        lambda s: money(s.quote.shown_first_12_months_total),
+    ),
+)
+EFFECTS = answer(
+    "Effects",
+    "One cause's part of a change between two estimates.",
+    Field("monthly", ref(MONEY, "The part of the monthly change."), lambda e: money(e.monthly)),
+    Field("upfront", ref(MONEY, "The part of the one-off change."), lambda e: money(e.upfront)),
+    Field(
+        "first_12_months",
+        ref(MONEY, "upfront + 12 × monthly."),
+        lambda e: money(e.first_12_months),
+    ),
+)
+COMPARED_LINE = answer(
+    "ComparedLine",
+    "A line that differs between A and B. Lines are matched by service, Region, group and "
+    "usage key; lines of one estimate with the same key are summed first.",
+    Field("service", text("The service code."), lambda line: line.service),
+    Field("service_name", text("The service's name."), lambda line: line.service_name),
+    Field("region", text("The card's first Region."), lambda line: line.region),
+    Field("group", text("The card's group, or an empty string."), lambda line: line.group),
+    Field("usage_key", text("The line's usage key."), lambda line: line.usage_key),
+    Field("label", text("What the line is."), lambda line: line.label),
+    Field(
+        "status",
+        {
+            "enum": [compare.ADDED, compare.REMOVED, compare.CHANGED],
+            "description": "added: only B has it; removed: only A has it; changed: both.",
+        },
+        lambda line: line.status,
+    ),
+    Field(
+        "a_monthly",
+        ref(MONEY, "A's cost a month (0.00 when A has no such line)."),
+        lambda line: money(line.a_shown_monthly),
+    ),
+    Field(
+        "b_monthly",
+        ref(MONEY, "B's cost a month (0.00 when B has no such line)."),
+        lambda line: money(line.b_shown_monthly),
+    ),
+    Field("delta", ref(MONEY, "b_monthly − a_monthly."), lambda line: money(line.shown_delta)),
+    Field(
+        "percent",
+        nullable(PERCENT, "delta in percent of a_monthly; null when a_monthly is zero."),
+        lambda line: pricing.percent_amount(line.percent),
+    ),
+    Field("a_upfront", ref(MONEY, "A's one-off cost."), lambda line: money(line.a_shown_upfront)),
+    Field("b_upfront", ref(MONEY, "B's one-off cost."), lambda line: money(line.b_shown_upfront)),
+    Field(
+        "upfront_delta",
+        ref(MONEY, "b_upfront − a_upfront."),
+        lambda line: money(line.shown_upfront_delta),
+    ),
+    Field(
+        "price_effect",
+        nullable(
+            ref(MONEY),
+            "The monthly change due to B's book pricing A's usage differently; null unless "
+            "the books differ and A's usage could be priced with B's book.",
+        ),
+        lambda line: _optional_money(line.shown_price_effect),
+    ),
+    Field(
+        "usage_effect",
+        nullable(
+            ref(MONEY),
+            "The monthly change due to B's usage, at B's prices; null as price_effect is.",
+        ),
+        lambda line: _optional_money(line.shown_usage_effect),
+    ),
+)
+ERROR = Shape(
+    "Error",
+    "",
+    (
+        Field(
+            "item",
+            {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "The index of the item at fault in items, or null.",
+            },
+            lambda e: e.item,
+        ),
+        Field(
+            "field",
+            text(
+                "The field at fault: a body field (projection.months for one inside an object), "
+                "an item field or a usage key."
+            ),
+            lambda e: e.field,
+        ),
+        Field("message", text("What is wrong, in words a person can act on."), lambda e: e.message),
+    ),
+)
+ERRORS = Shape(
+    "Errors",
+    "The body of every 4xx and 5xx answer of the API.",
+    (
+        Field(
+            "errors",
+            array(ref(ERROR), "Every problem found, together.", minItems=1),
+            lambda errors: [ERROR.write(e) for e in errors],
+        ),
+    ),
+)
+
+
+def _effects(effects: compare.Effects | None) -> dict | None:
+    return None if effects is None else EFFECTS.write(effects)
+
+
+COMPARISON = answer(
+    "Comparison",
+    "Estimate A against estimate B: both totals, the changes (B − A, exact before "
+    "rounding), and every line that differs.",
+    Field(
+        "currency",
+        {"const": pricing.CURRENCY, "description": "Every amount is in this."},
+        lambda c: pricing.CURRENCY,
+    ),
+    Field(
+        "a",
+        ref(COMPARED_ESTIMATE, "Estimate A, the one compared from."),
+        lambda c: COMPARED_ESTIMATE.write(ComparedSide(c.a, c.comparison.a)),
+    ),
+    Field(
+        "b",
+        ref(COMPARED_ESTIMATE, "Estimate B, the one compared to."),
+        lambda c: COMPARED_ESTIMATE.write(ComparedSide(c.b, c.comparison.b)),
+    ),
+    Field(
+        "monthly_delta",
+        ref(MONEY, "B's monthly_total − A's."),
+        lambda c: money(c.comparison.shown_monthly_delta),
+    ),
+    Field(
+        "upfront_delta",
+        ref(MONEY, "B's upfront_total − A's."),
+        lambda c: money(c.comparison.shown_upfront_delta),
+    ),
+    Field(
+        "first_12_months_delta",
+        ref(MONEY, "B's first_12_months_total − A's."),
+        lambda c: money(c.comparison.shown_first_12_months_delta),
+    ),
+    Field(
+        "monthly_percent",
+        nullable(PERCENT, "monthly_delta in percent of A's monthly_total; null when that is zero."),
+        lambda c: pricing.percent_amount(c.comparison.monthly_percent),
+    ),
+    Field(
+        "same_price_book",
+        {
+            "type": "boolean",
+            "description": "Whether A and B were saved with the same price book.",
+        },
+        lambda c: c.comparison.same_price_book,
+    ),
+    Field(
+        "price_effect",
+        nullable(
+            ref(EFFECTS),
+            "With different books: A's usage at B's prices − A. Null with the same book, "
+            "or when A's usage cannot be priced with B's book (see split_errors).",
+        ),
+        lambda c: _effects(c.comparison.shown_price_effect),
+    ),
+    Field(
+        "usage_effect",
+        nullable(
+            ref(EFFECTS),
+            "With different books: B − A's usage at B's prices; with price_effect it adds "
+            "up to the change. Null as price_effect is.",
+        ),
+        lambda c: _effects(c.comparison.shown_usage_effect),
+    ),
+    Field(
+        "split_errors",
+        array(
+            ref(ERROR),
+            "Why A's usage cannot be priced with B's book (item is A's card), or none.",
+        ),
+        lambda c: [ERROR.write(e) for e in c.comparison.split_errors],
+    ),
+    Field(
+        "lines",
+        array(
+            ref(COMPARED_LINE),
+            "Every line that differs, the biggest monthly change first, then the biggest "
+            "one-off change.",
+        ),
+        lambda c: [COMPARED_LINE.write(line) for line in c.comparison.lines],
+    ),
+    Field(
+        "unchanged_lines",
+        {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many lines are the same in both, left out of lines.",
+        },
+        lambda c: len(c.comparison.unchanged),
+    ),
+)
+
+IMPORTED_ITEM = answer(
+    "ImportedItem",
+    "A card from the plan, in a quote body item's shape.",
+    Field("service", text("The service code."), lambda i: i.service),
+    Field("region", text("The Region of the resources."), lambda i: i.region),
+    Field("accounts", {"type": "integer", "minimum": 1}, lambda i: i.accounts),
+    Field(
+        "group",
+        text('The module the resources are in ("" for the root module).'),
+        lambda i: i.group,
+    ),
+    Field(
+        "usage",
+        {
+            "type": "object",
+            "additionalProperties": ref(QUANTITY),
+            "description": "The quantities the plan counts, plus those the usage file gives.",
+        },
+        lambda i: {key: quantity(value) for key, value in i.usage.items()},
+    ),
+)
+NEEDS_USAGE = answer(
+    "NeedsUsage",
+    "",
+    Field("address", text("The resource's address in the plan."), lambda n: n.address),
+    Field("service", text("The service code of the card it is counted in."), lambda n: n.service),
+    Field(
+        "usage_key",
+        text("The usage key to give, in the usage file or the editor."),
+        lambda n: n.usage_key,
+    ),
+    Field("hint", text("What to count."), lambda n: n.label_hint),
+)
+UNPRICED = answer(
+    "Unpriced",
+    "",
+    Field("address", text("The resource's address in the plan."), lambda u: u.address),
+    Field("type", text("Its resource type."), lambda u: u.type),
+    Field(
+        "usage_key",
+        {
+            "type": ["string", "null"],
+            "description": "The usage key left out, or null when the whole resource is.",
+        },
+        lambda u: u.usage_key or None,
+    ),
+    Field("reason", text("Why it is not priced."), lambda u: u.reason),
+)
+IMPORT_RESULT = answer(
+    "ImportResult",
+    "",
+    Field(
+        "items",
+        array(ref(IMPORTED_ITEM), 'Post {"items": …} as it is to /api/v1/estimates to save.'),
+        lambda r: [IMPORTED_ITEM.write(item) for item in r.result.items],
+    ),
+    Field(
+        "needs_usage",
+        array(ref(NEEDS_USAGE), "Usage the plan cannot know, priced as 0."),
+        lambda r: [NEEDS_USAGE.write(need) for need in r.result.needs_usage],
+    ),
+    Field(
+        "unpriced",
+        array(ref(UNPRICED), "Resources and usage keys left out, and why."),
+        lambda r: [UNPRICED.write(entry) for entry in r.result.unpriced],
+    ),
+    Field(
+        "warnings",
+        array({"type": "string"}, "Assumptions made, for a person to check."),
+        lambda r: list(r.result.warnings),
+    ),
+    Field(
+        "quote",
+        ref(QUOTE, "The items priced with the current book, free tier on."),
+        lambda r: QUOTE.write(Priced(r.catalog, r.quote)),
+    ),
+)
+
+# The document's components, in its order: values, the catalog, bodies, answers, errors, import.
+COMPONENTS = (
+    MONEY,
+    QUANTITY,
+    UNIT_PRICE,
+    QUANTITY_INPUT,
+    PRICE_BOOK,
+    REGION,
+    USAGE_INPUT,
+    SERVICE,
+    CATALOG,
+    QUOTE_ITEM_BODY,
+    PROJECTION_BODY,
+    QUOTE_BODY,
+    SAVE_BODY,
+    LINE,
+    QUOTE_ITEM,
+    QUOTE,
+    SAVED_ITEM,
+    ESTIMATE,
+    SAVED,
+    PROJECTION,
+    COMMITMENT,
+    OVER_LIMIT,
+    COMPARED_ESTIMATE,
+    EFFECTS,
+    COMPARED_LINE,
+    COMPARISON,
+    ERROR,
+    ERRORS,
+    TERRAFORM_PLAN,
+    USAGE_FILE,
+    IMPORT_BODY,
+    IMPORTED_ITEM,
+    NEEDS_USAGE,
+    UNPRICED,
+    IMPORT_RESULT,
+)
+# As the document has them; the checks resolve their $refs here.
+SCHEMA_COMPONENTS = register(COMPONENTS)

@@ -524,6 +524,8 @@ def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:
 def _shown(line: Line, shown_cost: Decimal, shown_first_12: Decimal) -> Line:
     """The line with its shown figures; a working that ends in the cost ends in the cost shown,
     so the formula and the figure beside it agree."""
+    if shown_cost == cents(line.cost) and shown_first_12 == cents(line.first_12_months):
+        return line  # shown as rounded: the Line's own fallback says so, no copy needed
     formula = line.formula
     rounded, shown = money(line.cost), money(shown_cost)
     if rounded != shown and formula.endswith(f"= {rounded}"):
@@ -682,8 +684,13 @@ class _Slot:
     line: Line | None = None
 
 
-def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
-    """Price items already checked (check_items): pool each rate at its level, share it back."""
+def price_items(
+    catalog: Catalog, items: Iterable[Item], free_tier: bool = True, *, shown: bool = True
+) -> Quote:
+    """Price items already checked (check_items): pool each rate at its level, share it back.
+
+    `shown=False` skips sharing the shown cents, for a quote only its exact sums are read from.
+    """
     items = tuple(items)
     slots: list[_Slot] = []
     for index, item in enumerate(items):
@@ -725,7 +732,10 @@ def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True)
         ItemQuote(item, catalog.services[item.service].name, tuple(item_lines))
         for item, item_lines in zip(items, lines, strict=True)
     ]
-    return Quote(items=_with_shown_cents(item_quotes), free_tier=free_tier)
+    return Quote(
+        items=_with_shown_cents(item_quotes) if shown else tuple(item_quotes),
+        free_tier=free_tier,
+    )
 
 
 def _pool_key(slot: _Slot) -> tuple:

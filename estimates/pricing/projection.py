@@ -288,7 +288,8 @@ def project(
             continue
         grown = grown_items(catalog, items, projection.monthly_growth_percent, month)
         _note_over_limits(catalog, grown, month, over_limits)
-        priced = pricing.price_items(catalog, grown, free_tier)
+        # Only the month's exact totals are read: no shown cents to share.
+        priced = pricing.price_items(catalog, grown, free_tier, shown=False)
         months.append(ProjectedMonth(month, priced.monthly_total, ZERO))
     return ProjectionResult(
         projection, tuple(months), commitments(first), tuple(over_limits.values())

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.prices import changes
 from estimates.pricing import compare
 from estimates.pricing import projection as _projection
@@ -187,6 +187,30 @@ class PriceBook(models.Model):
         return terraform.fit_to_catalog(
             terraform.import_plan(plan, usage),
             self.catalog(),
+            group_length=EstimateItem._meta.get_field("group").max_length,
+        )
+
+    def billing_mapping(self) -> billing.MappingTable:
+        """Which rate each (offer code, usage type) of a bill is usage of, from this book."""
+        offers = dict(self.services.values_list("code", "aws_offer_code"))
+        usage_types = {}
+        rows = Rate.objects.filter(service__price_book=self).exclude(aws_usage_type="")
+        for service, code, usage_type in rows.order_by("position", "id").values_list(
+            "service__code", "code", "aws_usage_type"
+        ):
+            usage_types.setdefault((service, code), usage_type)
+        return billing.MappingTable.build(self.catalog(), offers, usage_types)
+
+    def import_billing(
+        self, path, *, billing_period: str | None = None, group_by: str = billing.BY_SERVICE
+    ) -> billing.BillingImport:
+        """A billing export as cards this book prices, with the reconciliation; BillingError."""
+        return billing.import_export(
+            path,
+            self.catalog(),
+            self.billing_mapping(),
+            billing_period=billing_period,
+            group_by=group_by,
             group_length=EstimateItem._meta.get_field("group").max_length,
         )
 

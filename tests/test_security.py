@@ -18,7 +18,14 @@ from estimates import pricing
 from estimates.models import Estimate
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML_PAGES = ["/", "/prices/", "/admin/login/", "/import/terraform", "/api/v1/docs"]
+HTML_PAGES = [
+    "/",
+    "/prices/",
+    "/admin/login/",
+    "/import/terraform",
+    "/import/billing",
+    "/api/v1/docs",
+]
 JSON_PAGES = ["/api/v1/services", "/api/v1/openapi.json", "/healthz"]
 
 

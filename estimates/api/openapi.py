@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from estimates.api import shapes
 from estimates.api.schema import SCHEMAS, UUID_PATTERN, ref
+from estimates.importers import billing
 
 SCHEMA_COMPONENTS = shapes.SCHEMA_COMPONENTS
 
@@ -335,6 +336,7 @@ def answer(
 
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
+BILL_LIMIT_MB = billing.MAX_UPLOAD_BYTES // (1024 * 1024)
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds until a save is allowed again.",
@@ -563,6 +565,97 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/v1/import/billing": {
+                "post": {
+                    "operationId": "importBilling",
+                    "summary": "Estimate from a bill: a Cost and Usage Report or FOCUS export",
+                    "description": (
+                        "Reads a CUR 2.0, legacy CUR or FOCUS 1.0-1.2 export (CSV, gzip CSV or "
+                        "Parquet; the format is detected from the header), or the output of "
+                        "aggregate.sql. Prices one billing period: the latest unless "
+                        "billing_period is given. Answers with cards ready to post to "
+                        "/api/v1/estimates, their quote and the reconciliation. Saves nothing. "
+                        f"At most {BILL_LIMIT_MB} MB: a larger export is aggregated on Athena "
+                        "with aggregate.sql first."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "billing_period",
+                            "in": "query",
+                            "description": "YYYY-MM; the latest period of the file by default.",
+                            "schema": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"},
+                        },
+                        {
+                            "name": "group_by",
+                            "in": "query",
+                            "description": "service (a card per service and Region, the "
+                            "default) or account (a card per account and Region).",
+                            "schema": {"type": "string", "enum": ["service", "account"]},
+                        },
+                        {
+                            "name": "price_book",
+                            "in": "query",
+                            "description": "A published book's id; the current book by default.",
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/gzip": {
+                                "schema": {"type": "string", "contentMediaType": "application/gzip"}
+                            },
+                            "application/vnd.apache.parquet": {
+                                "schema": {
+                                    "type": "string",
+                                    "contentMediaType": "application/vnd.apache.parquet",
+                                }
+                            },
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "file": {
+                                            "type": "string",
+                                            "contentMediaType": "application/octet-stream",
+                                            "description": "The export.",
+                                        },
+                                        "billing_period": {"type": "string"},
+                                        "group_by": {"type": "string"},
+                                        "price_book": {"type": "string"},
+                                    },
+                                    "required": ["file"],
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": answer(
+                            "The period as cards, their quote and the reconciliation.",
+                            shapes.BILLING_IMPORT,
+                        ),
+                        "400": answer(
+                            "A file costcalc cannot read as a bill (field file), a billing "
+                            "period it does not have (billing_period), a bad group_by or "
+                            "price_book.",
+                            example={
+                                "errors": [
+                                    {
+                                        "item": None,
+                                        "field": "file",
+                                        "message": "This CUR 2.0 export lacks the column "
+                                        "line_item_unblended_cost.",
+                                    }
+                                ]
+                            },
+                        ),
+                        "413": answer(f"The file is over {BILL_LIMIT_MB} MB."),
+                        "415": answer("The body is not CSV, gzip, Parquet or multipart."),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -712,7 +805,9 @@ def reference() -> tuple[list[Endpoint], list[Shape]]:
         for method, operation in operations.items():
             request = None
             if "requestBody" in operation:
-                media = operation["requestBody"]["content"]["application/json"]
+                content = operation["requestBody"]["content"]
+                # A bill's import takes a file: its first media type stands for the others.
+                media = content.get("application/json") or next(iter(content.values()))
                 named = media["schema"].get("$ref", "").removeprefix(SCHEMAS)
                 shape = doc["components"]["schemas"].get(named, {})
                 request = Body(

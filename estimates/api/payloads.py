@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 
 from estimates import pricing
 from estimates.api import shapes
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate
 from estimates.pricing import compare, projection
 
@@ -230,6 +230,11 @@ def import_as_json(
 ) -> dict:
     """A Terraform import: the items, what they still need, what is left out, and their quote."""
     return shapes.IMPORT_RESULT.write(shapes.Imported(catalog, result, quote))
+
+
+def billing_import_as_json(catalog: pricing.Catalog, imported: billing.BillingImport) -> dict:
+    """A bill's import: format and period, the cards, their quote and the reconciliation."""
+    return shapes.BILLING_IMPORT.write(shapes.BillImported(catalog, imported))
 
 
 def safe_json_response(body: dict, status: int = 200) -> HttpResponse:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
 from estimates.pricing.regions import region_name
@@ -1240,6 +1240,226 @@ IMPORT_RESULT = answer(
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# A bill's import (POST /api/v1/import/billing)
+
+
+@dataclass(frozen=True)
+class BillImported:
+    catalog: pricing.Catalog
+    imported: billing.BillingImport
+
+
+def _exact(value: Decimal | None) -> str | None:
+    return None if value is None else quantity(value)
+
+
+BILL_DECIMAL = Scalar(
+    "BillDecimal",
+    text(
+        "An exact decimal as a string, as the bill gives it: money too, not rounded to cents "
+        "(a bill's lines carry up to 10 decimals).",
+        pattern=r"^-?[0-9]+(\.[0-9]+)?$",
+        examples=["0.2305555574", "-5"],
+    ),
+)
+
+
+def _bill(description: str) -> dict:
+    return ref(BILL_DECIMAL, description)
+
+
+def _bill_or_null(description: str) -> dict:
+    return nullable(ref(BILL_DECIMAL), description)
+
+
+ROWS = {"type": "integer", "minimum": 0, "description": "Line items of the file."}
+BILL_NEEDS_USAGE = answer(
+    "BillNeedsUsage",
+    "An input of a card that no usage type of the book maps to: the bill cannot show it.",
+    Field("card", text("The card, e.g. kms in us-east-1."), lambda n: n.address),
+    Field("service", text("The service code."), lambda n: n.service),
+    Field("usage_key", text("The usage key, left at 0."), lambda n: n.usage_key),
+    Field("hint", text("Why."), lambda n: n.label_hint),
+)
+RECONCILIATION_LINE = answer(
+    "ReconciliationLine",
+    "A service's usage type in a Region: the bill's figures beside costcalc's.",
+    Field("service", text("The service code."), lambda ln: ln.service),
+    Field(
+        "usage_type", text("The usage type, without its Region prefix."), lambda ln: ln.usage_type
+    ),
+    Field("region", text("The Region."), lambda ln: ln.region),
+    Field(
+        "quantity", _bill("The period's usage, in the bill's unit."), lambda ln: _exact(ln.quantity)
+    ),
+    Field("unit", text("The bill's unit (pricing_unit, ConsumedUnit)."), lambda ln: ln.unit),
+    Field(
+        "billed_cost",
+        _bill("What AWS charged: unblended cost, BilledCost."),
+        lambda ln: _exact(ln.billed_cost),
+    ),
+    Field(
+        "list_cost",
+        _bill_or_null("Public on-demand cost or ListCost; null when the file has none."),
+        lambda ln: _exact(ln.list_cost),
+    ),
+    Field(
+        "costcalc_monthly",
+        _bill("What costcalc prices this usage at, exactly."),
+        lambda ln: _exact(ln.costcalc_monthly),
+    ),
+    Field(
+        "variance",
+        _bill_or_null("costcalc_monthly − list_cost; null without a list cost."),
+        lambda ln: _exact(ln.variance),
+    ),
+    Field(
+        "flagged",
+        {"type": "boolean", "description": "The variance is above 1% of the list cost."},
+        lambda ln: ln.flagged,
+    ),
+    Field(
+        "reason",
+        {"type": ["string", "null"], "description": "The likely reason of a flagged variance."},
+        lambda ln: ln.reason or None,
+    ),
+    Field("rows", ROWS, lambda ln: ln.rows),
+)
+UNMAPPED_LINE = answer(
+    "UnmappedLine",
+    "Usage of a security service that no rate prices: listed, never dropped.",
+    Field("product_code", text("The product code."), lambda u: u.product_code),
+    Field("usage_type", text("The usage type as the bill writes it."), lambda u: u.usage_type),
+    Field("region", text("The Region."), lambda u: u.region),
+    Field("quantity", _bill("The usage, in the bill's unit."), lambda u: _exact(u.quantity)),
+    Field("unit", text("The bill's unit."), lambda u: u.unit),
+    Field("rows", ROWS, lambda u: u.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda u: _exact(u.billed_cost)),
+    Field(
+        "list_cost", _bill_or_null("null when the file has none."), lambda u: _exact(u.list_cost)
+    ),
+    Field("reason", text("Why no card prices it."), lambda u: u.reason),
+)
+ADJUSTMENT = answer(
+    "Adjustment",
+    "A security service's lines that are not usage: tax, credits, refunds, discounts, fees, "
+    "Savings Plan lines, corrections.",
+    Field(
+        "line_item_type",
+        text("CUR's line-item type or FOCUS's ChargeCategory."),
+        lambda a: a.line_item_type,
+    ),
+    Field("product_code", text("The product it belongs to."), lambda a: a.product_code),
+    Field("rows", ROWS, lambda a: a.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda a: _exact(a.billed_cost)),
+)
+OTHER_SERVICES = answer(
+    "OtherServices",
+    "Every line of the other services (EC2, S3…), in one total.",
+    Field("rows", ROWS, lambda o: o.rows),
+    Field("billed_cost", _bill("What AWS charged."), lambda o: _exact(o.billed_cost)),
+    Field("list_cost", _bill_or_null("null when a line has none."), lambda o: _exact(o.list_cost)),
+    Field(
+        "product_codes",
+        array({"type": "string"}, "Their product codes."),
+        lambda o: list(o.product_codes),
+    ),
+)
+BILL_TOTALS = answer(
+    "BillTotals",
+    "The reconciliation's totals; bill = billed + adjustments + unmapped + other_services.",
+    Field("billed", _bill("The lines' billed cost."), lambda t: _exact(t.billed)),
+    Field("list", _bill_or_null("The lines' list cost."), lambda t: _exact(t.list)),
+    Field("costcalc", _bill("The quote's monthly total, exactly."), lambda t: _exact(t.costcalc)),
+    Field("adjustments", _bill("The adjustments."), lambda t: _exact(t.adjustments)),
+    Field("unmapped", _bill("The unmapped usage."), lambda t: _exact(t.unmapped)),
+    Field("other_services", _bill("The other services."), lambda t: _exact(t.other_services)),
+    Field("bill", _bill("Every line of the period."), lambda t: _exact(t.bill)),
+)
+RECONCILIATION = answer(
+    "Reconciliation",
+    "The bill line by line beside costcalc's figures.",
+    Field(
+        "lines",
+        array(ref(RECONCILIATION_LINE), "Each priced usage type and Region."),
+        lambda r: [RECONCILIATION_LINE.write(line) for line in r.lines],
+    ),
+    Field(
+        "unmapped",
+        array(ref(UNMAPPED_LINE), "Usage no rate prices."),
+        lambda r: [UNMAPPED_LINE.write(line) for line in r.unmapped],
+    ),
+    Field(
+        "adjustments",
+        array(ref(ADJUSTMENT), "Lines that are not usage."),
+        lambda r: [ADJUSTMENT.write(entry) for entry in r.adjustments],
+    ),
+    Field("other_services", ref(OTHER_SERVICES), lambda r: OTHER_SERVICES.write(r.other_services)),
+    Field("totals", ref(BILL_TOTALS), lambda r: BILL_TOTALS.write(r.totals)),
+)
+BILLING_IMPORT = answer(
+    "BillingImport",
+    "A billing export's period as cards, their quote and the reconciliation with the bill.",
+    Field(
+        "format",
+        text(
+            "The export's format, from its header: cur2, cur (legacy), focus, or aggregate "
+            "(the output of aggregate.sql).",
+            enum=[billing.CUR2, billing.CUR, billing.FOCUS, billing.AGGREGATE],
+        ),
+        lambda b: b.imported.format,
+    ),
+    Field(
+        "billing_period",
+        text("The period priced, YYYY-MM.", pattern=r"^[0-9]{4}-[0-9]{2}$"),
+        lambda b: b.imported.billing_period,
+    ),
+    Field(
+        "billing_periods",
+        array({"type": "string"}, "Every period the file has."),
+        lambda b: list(b.imported.periods),
+    ),
+    Field(
+        "group_by",
+        text(
+            "One card per service and Region, or per account and Region.",
+            enum=list(billing.GROUP_BY),
+        ),
+        lambda b: b.imported.group_by,
+    ),
+    Field(
+        "items",
+        array(ref(IMPORTED_ITEM), 'Post {"items": …} as it is to /api/v1/estimates to save.'),
+        lambda b: [IMPORTED_ITEM.write(item) for item in b.imported.result.items],
+    ),
+    Field(
+        "item_notes",
+        array({"type": "string"}, "Per item, in the same order: its period and account ids."),
+        lambda b: [item.notes for item in b.imported.result.items],
+    ),
+    Field(
+        "needs_usage",
+        array(ref(BILL_NEEDS_USAGE), "Inputs of the cards the bill cannot show: left at 0."),
+        lambda b: [BILL_NEEDS_USAGE.write(need) for need in b.imported.result.needs_usage],
+    ),
+    Field(
+        "warnings",
+        array({"type": "string"}, "Assumptions made, for a person to check."),
+        lambda b: list(b.imported.result.warnings),
+    ),
+    Field(
+        "quote",
+        ref(QUOTE, "The items priced with the book, free tier on."),
+        lambda b: QUOTE.write(Priced(b.catalog, b.imported.quote)),
+    ),
+    Field(
+        "reconciliation",
+        ref(RECONCILIATION),
+        lambda b: RECONCILIATION.write(b.imported.reconciliation),
+    ),
+)
+
 # The document's components, in its order: values, the catalog, bodies, answers, errors, import.
 COMPONENTS = (
     MONEY,
@@ -1277,6 +1497,15 @@ COMPONENTS = (
     NEEDS_USAGE,
     UNPRICED,
     IMPORT_RESULT,
+    BILL_DECIMAL,
+    BILL_NEEDS_USAGE,
+    RECONCILIATION_LINE,
+    UNMAPPED_LINE,
+    ADJUSTMENT,
+    OTHER_SERVICES,
+    BILL_TOTALS,
+    RECONCILIATION,
+    BILLING_IMPORT,
 )
 # As the document has them; the checks resolve their $refs here.
 SCHEMA_COMPONENTS = register(COMPONENTS)

@@ -13,6 +13,7 @@ urlpatterns = [
     # A str, not a uuid, converter: a malformed id gets the API's JSON 404, not the HTML page.
     path("estimates/<str:public_id>", views.estimate_detail, name="estimate"),
     path("import/terraform", views.import_terraform, name="import_terraform"),
+    path("import/billing", views.import_billing, name="import_billing"),
     path("openapi.json", docs.openapi_document, name="openapi"),
     path("docs", docs.api_reference, name="docs"),
     path("compare/<str:a>/<str:b>", views.compare, name="compare"),

@@ -4,7 +4,10 @@ declared once in shapes.py; payloads.py reads and writes them, openapi.py descri
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 import uuid
+from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from estimates import pricing, ratelimit
 from estimates.api import payloads
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
 
@@ -91,6 +94,85 @@ def import_terraform(request: HttpRequest) -> HttpResponse:
     catalog = book.catalog()
     priced = pricing.price_items(catalog, [item.as_item() for item in result.items])
     return payloads.safe_json_response(payloads.import_as_json(catalog, result, priced))
+
+
+# The body types a bill may be sent as; the file's own bytes then say which it is.
+BILL_CONTENT_TYPES = frozenset(
+    {"text/csv", "application/gzip", "application/x-gzip", "application/vnd.apache.parquet"}
+)
+MULTIPART = "multipart/form-data"
+CHUNK = 1024 * 1024
+
+
+@csrf_exempt  # No side effects: like the quote, it reads what was posted and prices it.
+@require_POST
+def import_billing(request: HttpRequest) -> HttpResponse:
+    """Estimate items and the reconciliation from a CUR or FOCUS export; saves nothing."""
+    limit = billing.MAX_UPLOAD_BYTES
+    message = billing.too_big(payloads.content_length(request), limit)
+    if message:
+        return payloads.error_response("file", message, 413)
+    if not payloads.content_length(request) and request.content_type != MULTIPART:
+        return payloads.error_response("file", "The file is empty.")
+    if request.content_type != MULTIPART and request.content_type not in BILL_CONTENT_TYPES:
+        return payloads.error_response(
+            "body",
+            "Send the export as text/csv, application/gzip or application/vnd.apache.parquet, "
+            "or as the multipart field file.",
+            415,
+        )
+    options = request.POST if request.content_type == MULTIPART else request.GET
+    book, error = _query_book(options.get("price_book") or request.GET.get("price_book"))
+    if error:
+        return error
+    with tempfile.TemporaryDirectory(prefix="costcalc-upload-") as folder:
+        path = Path(folder) / "export"
+        if request.content_type == MULTIPART:
+            upload = request.FILES.get("file")
+            if upload is None:
+                return payloads.error_response("file", "Send the export as the field file.")
+            if message := billing.too_big(upload.size, limit):
+                return payloads.error_response("file", message, 413)
+            with open(path, "wb") as target:
+                for chunk in upload.chunks(CHUNK):
+                    target.write(chunk)
+        elif not _stream_to(request, path, limit):
+            return payloads.error_response("file", billing.too_big(limit + 1, limit), 413)
+        try:
+            imported = book.import_billing(
+                path,
+                billing_period=options.get("billing_period") or None,
+                group_by=options.get("group_by") or billing.BY_SERVICE,
+            )
+        except billing.BillingError as error:
+            return payloads.error_response(error.field, str(error))
+    return payloads.safe_json_response(payloads.billing_import_as_json(book.catalog(), imported))
+
+
+def _stream_to(request: HttpRequest, path: Path, limit: int) -> bool:
+    """Copy the body to `path`; False once it passes `limit` (a chunked body has no length)."""
+    written = 0
+    with open(path, "wb") as target:
+        while chunk := request.read(CHUNK):
+            written += len(chunk)
+            if written > limit:
+                return False
+            target.write(chunk)
+    return True
+
+
+def _query_book(chosen: str | None) -> tuple[PriceBook | None, HttpResponse | None]:
+    """The published book `?price_book=<id>` names, else the current one."""
+    if not chosen:
+        book = PriceBook.objects.current()
+        return book, None if book else payloads.no_price_book_response()
+    book = None
+    if re.fullmatch(r"[0-9]{1,19}", chosen):
+        book = PriceBook.objects.published_book(int(chosen))
+    if book is None:
+        message = f"No published price book has the id {json.dumps(chosen)}."
+        return None, payloads.error_response("price_book", message)
+    return book, None
 
 
 @require_GET

@@ -15,7 +15,9 @@ from estimates import pricing
 
 @dataclass(frozen=True)
 class ImportedItem:
-    """One estimate card: a service in a Region for one module, with the plan's quantities."""
+    """One estimate card: a service in a Region for one module (or bill's accounts), with its
+    quantities. `addresses` are the plan's resources or the bill's account ids; `notes` says
+    where the card came from, in words."""
 
     service: str
     region: str
@@ -23,6 +25,7 @@ class ImportedItem:
     usage: dict[str, Decimal]
     addresses: tuple[str, ...]
     accounts: int = 1
+    notes: str = ""
 
     def as_item(self) -> pricing.Item:
         return pricing.Item(

@@ -27,19 +27,16 @@ from pathlib import Path
 
 from estimates import pricing
 from estimates.prices.book_file import BookData, rate_spec
-from estimates.pricing.regions import REGION_BY_PRICE_LIST_PREFIX, REGIONS
+from estimates.prices.usage_types import (
+    HOURLY_UNITS,
+    HOURS_PER_MONTH,
+    split_usage_type,
+)
 
 FORMAT_VERSION = "v1.0"
-HOURS_PER_MONTH = Decimal(730)
-HOURLY_UNITS = {"hrs", "hr", "hour", "hours"}
 ON_DEMAND = "OnDemand"
 CURRENCY = "USD"
 CSV_METADATA_ROWS = ("FormatVersion", "Disclaimer", "Publication Date", "Version", "OfferCode")
-
-# A usage type starts with a Region's Price List prefix (regions.py), or with the Region code
-# itself, as KMS's `us-west-1-KMS-Requests` does.
-REGION_PREFIXES = REGION_BY_PRICE_LIST_PREFIX
-REGION_CODES = frozenset(REGIONS)
 
 
 class AwsPriceListError(ValueError):
@@ -278,21 +275,6 @@ def _sorted_dimensions(
 
 # ---------------------------------------------------------------------------------------------
 # From AWS terms to ours
-
-
-def split_usage_type(usage_type: str, region_code: str = "") -> tuple[str, str]:
-    """(Region, usage type without its Region prefix); the Region is '' when nothing names one."""
-    head, separator, rest = usage_type.partition("-")
-    prefix_region = ""
-    stripped = usage_type
-    if separator and head in REGION_PREFIXES:
-        prefix_region, stripped = REGION_PREFIXES[head], rest
-    else:
-        for code in sorted(REGION_CODES | {region_code} - {""}, key=len, reverse=True):
-            if usage_type.startswith(f"{code}-"):
-                prefix_region, stripped = code, usage_type[len(code) + 1 :]
-                break
-    return region_code or prefix_region, stripped
 
 
 def tiers_from_dimensions(

@@ -7,15 +7,17 @@ negatives and absurd numbers into a message beside the field.
 from __future__ import annotations
 
 import re
+import tempfile
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from estimates import pricing
-from estimates.importers import terraform
+from estimates.importers import billing, terraform
 from estimates.models import Estimate, EstimateItem, PriceBook, text_problem
 from estimates.pricing import projection
 from estimates.pricing.regions import region_name
@@ -476,3 +478,74 @@ class TerraformImportForm(forms.Form):
     def estimate_name(self) -> str:
         """`Terraform plan network.plan.json`, to prefill the name the estimate is saved under."""
         return f"Terraform plan {self.cleaned_data['plan'].name}"[: Estimate.max_length("name")]
+
+
+class BillingImportForm(forms.Form):
+    """A Cost and Usage Report or FOCUS export, and which of its billing periods to price."""
+
+    file = forms.FileField(
+        label="Billing export (CSV, gzip CSV or Parquet)",
+        help_text=(
+            "A CUR 2.0, legacy CUR or FOCUS export, or what aggregate.sql gives on Athena; "
+            f"at most {billing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        ),
+        error_messages={"required": "Choose the export's file."},
+        widget=forms.FileInput(attrs={"accept": ".csv,.gz,.parquet,text/csv,application/gzip"}),
+    )
+    billing_period = forms.CharField(
+        label="Billing period (YYYY-MM)",
+        required=False,
+        max_length=7,
+        help_text="Empty: the latest period in the file.",
+        widget=forms.TextInput(attrs={"placeholder": "2026-11", "inputmode": "numeric"}),
+    )
+    group_by = forms.ChoiceField(
+        label="One card per",
+        choices=[
+            (billing.BY_SERVICE, "service and Region (accounts counted on the card)"),
+            (billing.BY_ACCOUNT, "account and Region"),
+        ],
+        initial=billing.BY_SERVICE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, price_book: PriceBook, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.price_book = price_book
+        describe(self, "file", "billing_period")
+
+    def clean_billing_period(self) -> str | None:
+        try:
+            return billing.check_period(self.cleaned_data.get("billing_period") or None)
+        except billing.BillingError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None or self.errors:
+            return cleaned
+        message = billing.too_big(upload.size)
+        if message:
+            self.add_error("file", message)
+            return cleaned
+        with tempfile.TemporaryDirectory(prefix="costcalc-upload-") as folder:
+            path = Path(folder) / "export"
+            with open(path, "wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            try:
+                cleaned["imported"] = self.price_book.import_billing(
+                    path,
+                    billing_period=cleaned.get("billing_period"),
+                    group_by=cleaned.get("group_by") or billing.BY_SERVICE,
+                )
+            except billing.BillingError as error:
+                field = error.field if error.field in self.fields else "file"
+                self.add_error(field, str(error))
+        return cleaned
+
+    def estimate_name(self) -> str:
+        """`Bill 2026-11 cur2.csv.gz`, to prefill the name the estimate is saved under."""
+        period = self.cleaned_data["imported"].billing_period
+        return f"Bill {period} {self.cleaned_data['file'].name}"[: Estimate.max_length("name")]

@@ -2,14 +2,23 @@
 
 from django.urls import include, path
 
-from estimates.web.views import compare, editor, health, prices, saved, terraform_import
+from estimates.web.views import (
+    billing_import,
+    compare,
+    editor,
+    health,
+    prices,
+    saved,
+    terraform_import,
+)
 
-# The editor: a new estimate, its live recompute, save, and a Terraform plan as a start.
+# The editor: a new estimate, its live recompute, save, and a Terraform plan or a bill as a start.
 editor_patterns = [
     path("", editor.estimate_new, name="new"),
     path("preview", editor.estimate_preview, name="preview"),
     path("save", editor.estimate_save, name="save"),
     path("import/terraform", terraform_import.terraform_import, name="import_terraform"),
+    path("import/billing", billing_import.billing_import, name="import_billing"),
 ]
 
 # A saved estimate, by its public UUID: the page, its CSV, and repricing it with today's book.

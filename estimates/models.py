@@ -20,6 +20,7 @@ from estimates.importers import billing, terraform
 from estimates.prices import changes
 from estimates.pricing import compare
 from estimates.pricing import projection as _projection
+from estimates.pricing import terms as _terms
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -594,6 +595,48 @@ def _storable(text: str) -> bool:
     return "\x00" not in text and not any(0xD800 <= ord(char) <= 0xDFFF for char in text)
 
 
+class NamedTerms(models.Model):
+    """An organisation's agreement saved by name, to apply to many estimates. It may be edited:
+    an estimate keeps its own copy of the terms it was saved with (Estimate.terms)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    # The terms as the API takes them (terms.terms_as_json): decimals as exact text.
+    terms = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "named terms"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("terms:detail", args=[self.public_id])
+
+    def as_terms(self, catalog: pricing.Catalog) -> tuple[_terms.Terms, list[pricing.FieldError]]:
+        """The terms for the engine, checked against the book they will price with."""
+        return _terms.parse_terms(catalog, self.terms)
+
+    @classmethod
+    def check_name(cls, name: object) -> list[pricing.FieldError]:
+        errors = _check_text("name", name, cls._meta.get_field("name").max_length, multiline=False)
+        if not errors and not name.strip():
+            errors.append(pricing.FieldError(None, "name", "Name the terms."))
+        return errors
+
+    def set_terms(self, name: str, terms: _terms.Terms) -> None:
+        """Rename and replace the terms, checked: raises PricingError on a bad name."""
+        errors = self.check_name(name)
+        if errors:
+            raise pricing.PricingError(errors)
+        self.name = name.strip()
+        self.terms = _terms.terms_as_json(terms)
+        self.save()
+
+
 class EstimateQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise SavedEstimateError()
@@ -611,6 +654,8 @@ class EstimateQuerySet(models.QuerySet):
         free_tier: bool = True,
         copied_from: Estimate | None = None,
         projection: _projection.Projection | None = None,
+        terms: _terms.Terms | None = None,
+        named_terms: NamedTerms | None = None,
     ) -> Estimate:
         """Price the items with a published book and save them as one estimate, all or nothing.
 
@@ -623,6 +668,8 @@ class EstimateQuerySet(models.QuerySet):
             priced=pricing.quote(price_book.catalog(), items, free_tier),
             copied_from=copied_from,
             projection=projection,
+            terms=terms,
+            named_terms=named_terms,
         )
 
     def create_from_quote(
@@ -634,13 +681,21 @@ class EstimateQuerySet(models.QuerySet):
         priced: pricing.Quote,
         copied_from: Estimate | None = None,
         projection: _projection.Projection | None = None,
+        terms: _terms.Terms | None = None,
+        named_terms: NamedTerms | None = None,
     ) -> Estimate:
         """Save a quote made with `price_book` as one estimate, all or nothing, with its
-        projection (12 months, no growth, unless given).
+        projection (12 months, no growth, unless given) and its own copy of its terms (those of
+        `named_terms` when given: a later edit of them never changes this estimate).
 
         Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
         """
         plan = projection or _projection.Projection()
+        if named_terms is not None and terms is None:
+            terms, terms_errors = named_terms.as_terms(price_book.catalog())
+            if terms_errors:
+                raise pricing.PricingError(terms_errors)
+        terms = terms or _terms.Terms()
         name = name.strip() if isinstance(name, str) else name
         description = description.strip() if isinstance(description, str) else description
         errors = _check_text("name", name, Estimate.max_length("name"), multiline=False)
@@ -668,12 +723,14 @@ class EstimateQuerySet(models.QuerySet):
         # What the engine refuses is never stored: a saved estimate must price again, for good.
         items = [item_quote.item for item_quote in priced.items]
         errors += pricing.check_items(price_book.catalog(), tuple(items))
+        # Terms read with another book (a reprice) may name a service or rate this one lacks.
+        errors += _terms.parse_terms(price_book.catalog(), _terms.terms_as_json(terms))[1]
         if errors:
             raise pricing.PricingError(errors)
         # A growth that takes a quantity past what the engine takes is refused now, not on the
         # page that shows it.
         projected = _projection.project(
-            price_book.catalog(), items, priced.free_tier, plan, first=priced
+            price_book.catalog(), items, priced.free_tier, plan, first=priced, terms=terms
         )
         with transaction.atomic():
             estimate = Estimate(
@@ -687,6 +744,9 @@ class EstimateQuerySet(models.QuerySet):
                 first_12_months_total=priced.first_12_months_total,
                 projection_months=plan.months,
                 projection_growth_percent=plan.monthly_growth_percent,
+                terms=_terms.terms_as_json(terms),
+                named_terms=named_terms,
+                terms_name=named_terms.name if named_terms else "",
             )
             estimate.save(force_insert=True)
             EstimateItem.objects.bulk_create(
@@ -729,6 +789,13 @@ class Estimate(models.Model):
         choices=[(months, f"{months} months") for months in _projection.MONTH_CHOICES],
     )
     projection_growth_percent = ExactDecimalField(default=Decimal(0))
+    # The terms it was priced with, copied at save time ({} for list prices in USD), and the
+    # named terms they came from, if any, with their name then.
+    terms = models.JSONField(default=dict, blank=True)
+    named_terms = models.ForeignKey(
+        NamedTerms, null=True, blank=True, on_delete=models.SET_NULL, related_name="estimates"
+    )
+    terms_name = models.CharField(max_length=200, blank=True)
 
     objects = EstimateQuerySet.as_manager()
 
@@ -774,12 +841,29 @@ class Estimate(models.Model):
     def _quote(self) -> pricing.Quote:
         return pricing.quote(self.price_book.catalog(), self._items, self.free_tier)
 
+    @cached_property
+    def pinned_terms(self) -> _terms.Terms:
+        """The terms saved with the estimate, as the engine takes them."""
+        terms, errors = _terms.parse_terms(self.price_book.catalog(), self.terms)
+        if errors:  # saved only after parse_terms took them with this very book
+            raise pricing.PricingError(errors)
+        return terms
+
+    @cached_property
+    def _net(self) -> _terms.NetQuote:
+        return _terms.apply_terms(self.price_book.catalog(), self._quote, self.pinned_terms)
+
+    def net_quote(self) -> _terms.NetQuote:
+        """The saved quote at the organisation's price, under the pinned terms."""
+        return self._net
+
     def as_payload(self) -> dict:
         """The estimate as a quote body (plus name and description), to prefill a copy."""
         return {
             "name": self.name,
             "description": self.description,
             "free_tier": self.free_tier,
+            **({"terms": dict(self.terms)} if self.terms else {}),
             "projection": {
                 "months": self.projection_months,
                 "monthly_growth_percent": pricing.decimal_text(self.projection_growth_percent),
@@ -832,6 +916,7 @@ class Estimate(models.Model):
             self.free_tier,
             self.projection,
             first=self.quote(),
+            terms=self.pinned_terms,
         )
 
     def compare_to(self, other: Estimate) -> compare.EstimateComparison:
@@ -849,6 +934,13 @@ class Estimate(models.Model):
                 a, b, same_price_book=False, split_errors=tuple(error.errors)
             )
         return compare.compare_quotes(a, b, same_price_book=False, a_at_b_prices=a_at_b_prices)
+
+    def compare_net_to(self, other: Estimate) -> _terms.NetComparison | None:
+        """This estimate's net figures (A) against `other`'s (B), split into what their terms
+        and what their usage changed; None when neither has terms."""
+        if self.pinned_terms.is_list and other.pinned_terms.is_list:
+            return None
+        return _terms.compare_net(self.price_book.catalog(), self.net_quote(), other.net_quote())
 
     def lineage(self, limit: int = LINEAGE_SHOWN) -> list[Estimate]:
         """The estimates this one was copied from, nearest first: `limit` of them, one query."""
@@ -895,6 +987,8 @@ class Estimate(models.Model):
             free_tier=self.free_tier,
             copied_from=self,
             projection=self.projection,
+            terms=self.pinned_terms,
+            named_terms=self.named_terms,
         )
 
 

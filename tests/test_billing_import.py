@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "billing"
 EXPECTED = json.loads((DATA / "expected-2026-12.json").read_text())
 CATALOG = catalog_from_book(SECOND_BOOK)
 MAPPING = billing.MappingTable.from_book_data(CATALOG, SECOND_BOOK)
+A_ACCOUNT = "111111111111"
 STEMS = {"cur2": "cur2", "legacy-cur": "cur", "focus-1.2": "focus"}
 FILES = [(stem, suffix) for stem in STEMS for suffix in (".csv", ".csv.gz", ".parquet")]
 
@@ -347,3 +348,41 @@ def test_a_ragged_csv_is_refused_with_duckdbs_reason(tmp_path):
     text[3] += ',"unclosed'
     (tmp_path / "ragged.csv").write_text("\n".join(text) + "\n")
     assert _refused(tmp_path / "ragged.csv").startswith("The file could not be read")
+
+
+def test_a_bill_newer_than_the_book_is_flagged_as_such():
+    # January 2027's WAF web ACLs at $6 each, priced with the 2026-12 book's $5: 2 × $5 − $12.
+    row = reading.BillRow(
+        billing_period="2027-01",
+        account_id=A_ACCOUNT,
+        region="us-east-1",
+        product_code="awswaf",
+        usage_type="USE1-WebACLV2",
+        line_item_type="Usage",
+        unit="Month",
+        currency="USD",
+        usage_amount=Decimal(2),
+        unblended_cost=Decimal(12),
+        list_cost=Decimal(12),
+        line_items=1,
+        outside_period_items=0,
+    )
+    result = mapping.import_bill(billing.Aggregate(billing.CUR2, (row,)), CATALOG, MAPPING)
+    [line] = result.reconciliation.lines
+    assert (line.costcalc_monthly, line.variance, line.flagged) == (
+        Decimal(10),
+        Decimal(-2),
+        True,
+    )
+    assert line.reason == mapping.OLDER_BOOK
+
+
+def test_duckdb_runs_in_utc_bounded_and_silent():
+    con = reading.connect()
+    settings = con.execute(
+        "SELECT current_setting('TimeZone'), current_setting('threads'), "
+        "current_setting('enable_progress_bar')"
+    ).fetchone()
+    con.close()
+    # No progress bar: past 2 s DuckDB would draw one into the command's JSON or CSV.
+    assert settings == ("UTC", 2, False)

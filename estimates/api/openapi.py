@@ -336,6 +336,31 @@ def answer(
 
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
+NAMED_TERMS_REQUEST = {
+    "name": "Enterprise agreement 2026",
+    "terms": {
+        "discount_percent": "10",
+        "service_discounts": {"kms": "20"},
+        "monthly_credits": "5",
+        "tax_percent": "20",
+        "currency": {"code": "EUR", "usd_rate": "0.92"},
+    },
+}
+TERMS_ERRORS_EXAMPLE = {
+    "errors": [
+        {
+            "item": None,
+            "field": "terms.discount_percent",
+            "message": "Enter a percent from 0 to 100.",
+        }
+    ]
+}
+TERMS_LOCATION = {
+    "Location": {
+        "description": "The named terms at GET /api/v1/terms/{id}.",
+        "schema": {"type": "string", "format": "uri"},
+    }
+}
 BILL_LIMIT_MB = billing.MAX_UPLOAD_BYTES // (1024 * 1024)
 RETRY_AFTER = {
     "Retry-After": {
@@ -444,6 +469,53 @@ def document() -> dict:
                         "415": answer("The body is not sent as application/json."),
                         "429": answer("Too many saves from this address.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/terms": {
+                "post": {
+                    "operationId": "saveNamedTerms",
+                    "summary": "Save named terms",
+                    "description": (
+                        "Saves an organisation's terms by name, checked against the current "
+                        "book, to apply to many estimates with terms_id. Send application/json; "
+                        "rate-limited as saves are."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": json_body(shapes.NAMED_TERMS_BODY, NAMED_TERMS_REQUEST),
+                    },
+                    "responses": {
+                        "201": answer("Saved.", shapes.NAMED_TERMS, headers=TERMS_LOCATION),
+                        "400": answer(
+                            "The body is not JSON, or a name or term is wrong; each error names "
+                            "its field (terms.discount_percent, terms.currency.code, …).",
+                            example=TERMS_ERRORS_EXAMPLE,
+                        ),
+                        "415": answer("The body is not application/json."),
+                        "429": answer("Too many saves.", headers=RETRY_AFTER),
+                        "503": NO_BOOK,
+                    },
+                }
+            },
+            "/api/v1/terms/{id}": {
+                "get": {
+                    "operationId": "namedTerms",
+                    "summary": "Named terms",
+                    "description": "The named terms as they are now (a saved estimate keeps "
+                    "its own copy).",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": "Their id.",
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
+                    ],
+                    "responses": {
+                        "200": answer("The named terms.", shapes.NAMED_TERMS),
+                        "404": answer("No named terms have this id (or it is not an id)."),
                     },
                 }
             },

@@ -6,6 +6,7 @@ is made from too). The JSON counterpart of web/exports.py; the views in views.py
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,8 +16,9 @@ from django.utils.http import content_disposition_header
 from estimates import pricing
 from estimates.api import shapes
 from estimates.importers import billing, terraform
-from estimates.models import Estimate
+from estimates.models import Estimate, NamedTerms
 from estimates.pricing import compare, projection
+from estimates.pricing import terms as _terms
 
 FieldError = pricing.FieldError
 
@@ -168,8 +170,59 @@ def read_projection(payload: object) -> tuple[projection.Projection | None, list
     return projection.parse_projection(payload["projection"])
 
 
+def read_terms(
+    catalog: pricing.Catalog, payload: object
+) -> tuple[_terms.Terms, NamedTerms | None, list[FieldError]]:
+    """The body's `terms` (`{"discount_percent": "10", ...}`), or the named terms `terms_id`
+    names; list prices in USD when it has neither."""
+    if not isinstance(payload, dict):
+        return _terms.Terms(), None, []
+    raw, terms_id = payload.get("terms"), payload.get("terms_id")
+    if terms_id is None:
+        terms, errors = _terms.parse_terms(catalog, raw)
+        return terms, None, errors
+    if raw is not None:
+        message = 'Give either "terms" or "terms_id", not both.'
+        return _terms.Terms(), None, [FieldError(None, "terms_id", message)]
+    named = find_named_terms(terms_id)
+    if named is None:
+        return _terms.Terms(), None, [FieldError(None, "terms_id", "No named terms have this id.")]
+    terms, errors = named.as_terms(catalog)
+    return terms, named, errors
+
+
+def find_named_terms(public_id: object) -> NamedTerms | None:
+    """The named terms with this public id, or None for an unknown or malformed one."""
+    try:
+        parsed = uuid.UUID(public_id) if isinstance(public_id, str) else None
+    except ValueError:
+        return None
+    return NamedTerms.objects.filter(public_id=parsed).first() if parsed else None
+
+
+def read_named_terms_body(
+    catalog: pricing.Catalog, payload: object
+) -> tuple[str, _terms.Terms, list[FieldError]]:
+    """`{"name": "…", "terms": {…}}` (shapes.NAMED_TERMS_BODY): a name and terms, checked."""
+    if not isinstance(payload, dict):
+        return "", _terms.Terms(), [FieldError(None, "body", "The body must be a JSON object.")]
+    errors = shapes.NAMED_TERMS_BODY.unknown(payload, None)
+    name = payload.get("name", "")
+    errors += NamedTerms.check_name(name)
+    if payload.get("terms") is None:
+        errors.append(FieldError(None, "terms", 'Send the terms: {"discount_percent": "10"}.'))
+        return "", _terms.Terms(), errors
+    terms, terms_errors = _terms.parse_terms(catalog, payload["terms"])
+    return name.strip() if isinstance(name, str) else "", terms, errors + terms_errors
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing: each answer as shapes.py declares it
+
+
+def _net(net: _terms.NetQuote | None) -> _terms.NetQuote | None:
+    """Net figures to write: none for terms that change nothing (the answer is as before)."""
+    return None if net is None or net.terms.is_list else net
 
 
 def catalog_as_json(catalog: pricing.Catalog) -> dict:
@@ -184,9 +237,10 @@ def quote_as_json(
     catalog: pricing.Catalog,
     quote: pricing.Quote,
     projected: projection.ProjectionResult | None = None,
+    net: _terms.NetQuote | None = None,
 ) -> dict:
-    """A quote, with its projection when one was asked for."""
-    return shapes.QUOTE.write(shapes.Priced(catalog, quote, projected))
+    """A quote, with its projection when one was asked for, and its net figures with terms."""
+    return shapes.QUOTE.write(shapes.Priced(catalog, quote, projected, _net(net)))
 
 
 def estimate_as_json(estimate: Estimate) -> dict:
@@ -194,7 +248,9 @@ def estimate_as_json(estimate: Estimate) -> dict:
     catalog = estimate.price_book.catalog()
     quote = estimate.quote()
     usages = tuple(item["usage"] for item in estimate.as_payload()["items"])
-    priced = shapes.SavedPriced(catalog, quote, estimate.project(), estimate, usages)
+    priced = shapes.SavedPriced(
+        catalog, quote, estimate.project(), _net(estimate.net_quote()), estimate, usages
+    )
     return shapes.ESTIMATE.write(priced)
 
 
@@ -217,7 +273,11 @@ def projection_as_json(result: projection.ProjectionResult) -> dict:
 
 def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateComparison) -> dict:
     """Estimate A against B: both totals, the changes (B − A), and every line that differs."""
-    return shapes.COMPARISON.write(shapes.Compared(a, b, comparison))
+    return shapes.COMPARISON.write(shapes.Compared(a, b, comparison, a.compare_net_to(b)))
+
+
+def named_terms_as_json(named: NamedTerms) -> dict:
+    return shapes.NAMED_TERMS.write(named)
 
 
 def imported_item_as_json(item: terraform.ImportedItem) -> dict:

@@ -18,6 +18,7 @@ from estimates import pricing
 from estimates.importers import billing, terraform
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
+from estimates.pricing import terms as _terms
 from estimates.pricing.regions import region_name
 
 from .schema import OMIT, UUID_PATTERN, Field, Scalar, Shape, array, nullable, ref, register, text
@@ -82,6 +83,26 @@ QUANTITY_INPUT = Scalar(
     },
 )
 PERCENT = text("A percentage, rounded half-up to two decimals.", pattern=MONEY_PATTERN)
+EXACT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"  # a decimal as given: "10", "0.50"
+NET_MONEY = Scalar(
+    "NetMoney",
+    text(
+        "Money in the terms' currency: a string with exactly two decimals. Net figures are "
+        "rounded so that lines add up to their card, cards to the subtotal, and subtotal − "
+        "credits + tax to the monthly total (largest remainder).",
+        pattern=MONEY_PATTERN,
+        examples=["8.56"],
+    ),
+)
+PERCENT_INPUT = Scalar(
+    "PercentInput",
+    {
+        "type": ["number", "string"],
+        "description": "A percent from 0 to 100: a JSON number read as an exact decimal, or a "
+        "numeric string.",
+        "examples": ["10", 12.5],
+    },
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,6 +222,86 @@ PROJECTION_BODY = Shape(
     ),  # both read by projection.parse_projection, which the editor shares
 )
 
+# Terms: read by terms.parse_terms (the editor's panel shares it), which names each field it
+# refuses terms.<field>; these declare what it takes for the document and the unknown-field check.
+RATE_OVERRIDE_BODY = Shape(
+    "RateOverrideBody",
+    "A private rate: a flat USD price per the rate's per_units in place of its tiers (its free "
+    "allowance still applies); no discount applies on top.",
+    (
+        Field("service", text("A service code.")),
+        Field("rate", text("One of its rate codes (a line's usage_key).")),
+        Field("unit_price", ref(QUANTITY_INPUT, "USD per the rate's per_units, 0 or more.")),
+    ),
+)
+CURRENCY_BODY = Shape(
+    "CurrencyBody",
+    "The currency of the net figures and your rate for it; converted last.",
+    (
+        Field("code", text("An ISO 4217 code in capitals (as CLDR lists them), e.g. EUR.")),
+        Field(
+            "usd_rate",
+            ref(QUANTITY_INPUT, "Units of the currency for 1 USD, above 0 (USD alone: 1)."),
+            required=False,
+        ),
+    ),
+)
+TERMS_BODY = Shape(
+    "TermsBody",
+    "Terms over list prices, applied in this order: rate_overrides, discounts, credits, tax, "
+    "currency. Every field is optional; a bad one is a 400 on terms.<field> (e.g. "
+    "terms.service_discounts.kmz, terms.rate_overrides[0].rate, terms.currency.code).",
+    (
+        Field(
+            "discount_percent",
+            ref(PERCENT_INPUT, "Off every line, 0 to 100."),
+            required=False,
+        ),
+        Field(
+            "service_discounts",
+            {
+                "type": "object",
+                "additionalProperties": ref(PERCENT_INPUT),
+                "description": 'Percent by service code ({"kms": "20"}): replaces '
+                "discount_percent for that service, never stacks with it.",
+            },
+            required=False,
+        ),
+        Field(
+            "rate_overrides",
+            array(ref(RATE_OVERRIDE_BODY), "Private rates, each rate once."),
+            required=False,
+        ),
+        Field(
+            "monthly_credits",
+            ref(QUANTITY_INPUT, "USD off each month's net monthly charges, never below zero."),
+            required=False,
+        ),
+        Field(
+            "credit_months",
+            {
+                "type": ["integer", "string"],
+                "description": "How many months the credits last, 1 to "
+                f"{_terms.MAX_CREDIT_MONTHS:,}; absent: every month.",
+            },
+            required=False,
+        ),
+        Field("tax_percent", ref(PERCENT_INPUT, "Added after credits, 0 to 100."), required=False),
+        Field("currency", ref(CURRENCY_BODY), required=False),
+    ),
+)
+NAMED_TERMS_BODY = Shape(
+    "NamedTermsBody",
+    "Terms to save by name, checked against the current book.",
+    (
+        Field(
+            "name",
+            text(f"1 to {NAME_LENGTH} characters.", minLength=1, maxLength=NAME_LENGTH),
+        ),
+        Field("terms", ref(TERMS_BODY)),
+    ),
+)
+
 QUOTE_BODY_FIELDS = (
     Field(
         "free_tier",
@@ -250,6 +351,25 @@ QUOTE_BODY_FIELDS = (
         },
         required=False,
     ),
+    Field(
+        "terms",
+        {
+            "oneOf": [ref(TERMS_BODY), {"type": "null"}],
+            "description": "The organisation's terms over list prices; the answer then has "
+            "net figures beside the list ones. Not with terms_id.",
+        },
+        required=False,
+    ),  # read by terms.parse_terms
+    Field(
+        "terms_id",
+        {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "description": "The id of named terms (POST /api/v1/terms) to apply instead of "
+            "terms; a save keeps its own copy of them.",
+        },
+        required=False,
+    ),  # looked up by payloads.find_named_terms
 )
 SAVE_FIELDS = (
     Field(
@@ -392,6 +512,57 @@ class Priced:
     catalog: pricing.Catalog
     quote: pricing.Quote
     projection: projection.ProjectionResult | None = None
+    net: _terms.NetQuote | None = None  # with terms that change something
+
+    def items(self) -> list:
+        """The item quotes to write: with terms, each carrying its net figures."""
+        if self.net is None:
+            return list(self.quote.items)
+        shown = _terms.shown(self.net)
+        return [
+            NetItemQuote(item_quote, net_item, item_shown, tuple(lines_shown))
+            for item_quote, net_item, item_shown, lines_shown in zip(
+                self.quote.items,
+                self.net.items,
+                shown.items_monthly,
+                shown.lines_monthly,
+                strict=True,
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class NetLine:
+    """A line with its net figures (in the terms' currency, cents that add up)."""
+
+    line: pricing.Line
+    net: _terms.NetLine
+    net_monthly: Decimal
+
+    def __getattr__(self, name: str):
+        return getattr(self.line, name)
+
+
+@dataclass(frozen=True)
+class NetItemQuote:
+    """A priced card with its net figures, and its lines with theirs."""
+
+    item_quote: pricing.ItemQuote
+    net: _terms.NetItem
+    net_monthly: Decimal
+    lines_shown: tuple[Decimal, ...]
+
+    @property
+    def lines(self) -> list[NetLine]:
+        return [
+            NetLine(line, net_line, shown)
+            for line, net_line, shown in zip(
+                self.item_quote.lines, self.net.lines, self.lines_shown, strict=True
+            )
+        ]
+
+    def __getattr__(self, name: str):
+        return getattr(self.item_quote, name)
 
 
 @dataclass(frozen=True)
@@ -439,6 +610,7 @@ class Compared:
     a: Estimate
     b: Estimate
     comparison: compare.EstimateComparison
+    net: _terms.NetComparison | None = None
 
 
 @dataclass(frozen=True)
@@ -638,6 +810,49 @@ LINE = answer(
         text('Why the fee is $0 because another service covers it, or "" when it is not waived.'),
         lambda line: line.waived,
     ),
+    Field(
+        "net_monthly",
+        ref(NET_MONEY, "With terms: this line a month after its private rate or discount."),
+        lambda line: money(line.net_monthly) if isinstance(line, NetLine) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_upfront",
+        ref(NET_MONEY, "With terms: its one-off cost, the same way."),
+        lambda line: money(line.net.upfront) if isinstance(line, NetLine) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "discount_percent",
+        nullable(
+            text("A percent as given.", pattern=EXACT_PATTERN),
+            "With terms: the discount applied (its service's, else the overall one), or null "
+            "when a private rate priced the line.",
+        ),
+        lambda line: (
+            OMIT
+            if not isinstance(line, NetLine)
+            else None
+            if line.net.discount_percent is None
+            else format(line.net.discount_percent, "f")
+        ),
+        optional=True,
+    ),
+    Field(
+        "override_unit_price",
+        nullable(
+            text("USD per the line's per_units.", pattern=EXACT_PATTERN),
+            "With terms: the private rate that priced this line, or null.",
+        ),
+        lambda line: (
+            OMIT
+            if not isinstance(line, NetLine)
+            else None
+            if line.net.override is None
+            else format(line.net.override.unit_price, "f")
+        ),
+        optional=True,
+    ),
 )
 
 QUOTE_ITEM = answer(
@@ -672,6 +887,18 @@ QUOTE_ITEM = answer(
             ref(LINE), "The card's cost lines, Region by Region; none when its usage is all zero."
         ),
         lambda q: [LINE.write(line) for line in q.lines],
+    ),
+    Field(
+        "net_monthly",
+        ref(NET_MONEY, "With terms: the card a month, net, before credits and tax."),
+        lambda q: money(q.net_monthly) if _has_net(q) else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_upfront",
+        ref(NET_MONEY, "With terms: the card's one-off cost, net."),
+        lambda q: money(q.net.upfront) if _has_net(q) else OMIT,
+        optional=True,
     ),
 )
 SAVED_ITEM = QUOTE_ITEM.but(
@@ -744,6 +971,15 @@ OVER_LIMIT = answer(
         lambda o: quantity(o.quantity),
     ),
 )
+
+
+def _has_net(item: object) -> bool:
+    """Whether an item quote carries net figures (NetItemQuote, or a saved card of one)."""
+    return isinstance(getattr(item, "item_quote", None), NetItemQuote) or isinstance(
+        item, NetItemQuote
+    )
+
+
 PROJECTION = answer(
     "Projection",
     "The estimate month by month: month m prices each usage quantity × (1 + growth)^(m−1) "
@@ -791,6 +1027,117 @@ PROJECTION = answer(
         ),
         lambda r: [OVER_LIMIT.write(o) for o in r.over_limits],
     ),
+    Field(
+        "net_currency",
+        text("With terms: the currency of the net figures."),
+        lambda r: r.net_currency if r.net_months else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_monthly_totals",
+        array(
+            ref(NET_MONEY),
+            "With terms: each month net, its own usage under the terms, the credits only in "
+            "the months they last (credit_months).",
+        ),
+        lambda r: [money(t) for t in r.net_monthly_totals] if r.net_months else OMIT,
+        optional=True,
+    ),
+    Field(
+        "net_total",
+        ref(NET_MONEY, "With terms: every month net, summed exactly, then rounded."),
+        lambda r: money(r.net_total) if r.net_months else OMIT,
+        optional=True,
+    ),
+)
+
+
+def _terms_field(name: str, schema: dict) -> Field:
+    return Field(name, schema, lambda t: t.get(name, OMIT), optional=True)
+
+
+TERMS = answer(
+    "Terms",
+    "Terms as given, decimals as exact strings; a field that changes nothing is left out.",
+    _terms_field("discount_percent", text("As given.", pattern=EXACT_PATTERN)),
+    _terms_field(
+        "service_discounts",
+        {"type": "object", "additionalProperties": text("A percent.", pattern=EXACT_PATTERN)},
+    ),
+    _terms_field(
+        "rate_overrides",
+        array(
+            {
+                "type": "object",
+                "properties": {
+                    "service": text("A service code."),
+                    "rate": text("A rate code."),
+                    "unit_price": text("USD per per_units.", pattern=EXACT_PATTERN),
+                },
+                "required": ["service", "rate", "unit_price"],
+                "additionalProperties": False,
+            }
+        ),
+    ),
+    _terms_field("monthly_credits", text("USD a month.", pattern=EXACT_PATTERN)),
+    _terms_field("credit_months", {"type": "integer", "minimum": 1}),
+    _terms_field("tax_percent", text("As given.", pattern=EXACT_PATTERN)),
+    _terms_field(
+        "currency",
+        {
+            "type": "object",
+            "properties": {
+                "code": text("ISO 4217."),
+                "usd_rate": text("For 1 USD.", pattern=EXACT_PATTERN),
+            },
+            "required": ["code", "usd_rate"],
+            "additionalProperties": False,
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ShownNet:
+    net: _terms.NetQuote
+    shown: _terms.ShownNet
+
+
+NET = answer(
+    "Net",
+    "What the organisation pays under its terms, in their currency.",
+    Field("currency", text("ISO 4217."), lambda n: n.net.currency),
+    Field(
+        "usd_rate",
+        text("The rate given for 1 USD.", pattern=EXACT_PATTERN),
+        lambda n: format(n.net.terms.usd_rate, "f"),
+    ),
+    Field(
+        "monthly_subtotal",
+        ref(NET_MONEY, "Monthly, after private rates and discounts."),
+        lambda n: money(n.shown.monthly_subtotal),
+    ),
+    Field(
+        "credits",
+        ref(NET_MONEY, "What the credits take off month 1."),
+        lambda n: money(n.shown.credits),
+    ),
+    Field("tax", ref(NET_MONEY, "Month 1's tax, after credits."), lambda n: money(n.shown.tax)),
+    Field(
+        "monthly_total",
+        ref(NET_MONEY, "Month 1: monthly_subtotal − credits + tax."),
+        lambda n: money(n.shown.monthly_total),
+    ),
+    Field(
+        "upfront_total",
+        ref(NET_MONEY, "One-off costs, discounted and taxed (credits are monthly)."),
+        lambda n: money(n.net.upfront_total),
+    ),
+    Field(
+        "first_12_months_total",
+        ref(NET_MONEY, "upfront_total + months 1 to 12, the credits while they last."),
+        lambda n: money(n.net.first_12_months_total),
+    ),
 )
 
 
@@ -830,7 +1177,19 @@ QUOTE_FIELDS = (
     Field(
         "items",
         array(ref(QUOTE_ITEM), "The cards, in the order they were sent."),
-        lambda p: [QUOTE_ITEM.write(item_quote) for item_quote in p.quote.items],
+        lambda p: [QUOTE_ITEM.write(item_quote) for item_quote in p.items()],
+    ),
+    Field(
+        "terms",
+        ref(TERMS, "With terms: the terms, as given."),
+        lambda p: OMIT if p.net is None else TERMS.write(_terms.terms_as_json(p.net.terms)),
+        optional=True,
+    ),
+    Field(
+        "net",
+        ref(NET, "With terms: what the organisation pays, beside the list figures above."),
+        lambda p: OMIT if p.net is None else NET.write(ShownNet(p.net, _terms.shown(p.net))),
+        optional=True,
     ),
 )
 QUOTE = answer(
@@ -889,8 +1248,14 @@ ESTIMATE = answer(
         array(ref(SAVED_ITEM), "Its cards, in the order they were saved."),
         lambda p: [
             SAVED_ITEM.write(SavedItemQuote(item_quote, usage))
-            for item_quote, usage in zip(p.quote.items, p.usages, strict=True)
+            for item_quote, usage in zip(p.items(), p.usages, strict=True)
         ],
+    ),
+    Field(
+        "terms_name",
+        text("With named terms: their name when it was saved."),
+        lambda p: p.estimate.terms_name or OMIT,
+        optional=True,
     ),
     Field(
         "projection",
@@ -1069,6 +1434,63 @@ def _effects(effects: compare.Effects | None) -> dict | None:
     return None if effects is None else EFFECTS.write(effects)
 
 
+NET_SIDE = answer(
+    "NetSide",
+    "One estimate's net month.",
+    Field("currency", text("ISO 4217."), lambda n: n.currency),
+    Field("monthly_total", ref(NET_MONEY, "Month 1, net."), lambda n: money(n.monthly_total())),
+)
+NET_COMPARISON = answer(
+    "NetComparison",
+    "Two estimates' net figures: terms_effect + usage_effect = monthly_delta.",
+    Field("a", ref(NET_SIDE), lambda n: NET_SIDE.write(n.a)),
+    Field("b", ref(NET_SIDE), lambda n: NET_SIDE.write(n.b)),
+    Field(
+        "monthly_delta",
+        nullable(ref(NET_MONEY), "B − A, net; null when they are in different currencies."),
+        lambda n: _optional_money(n.monthly_delta),
+    ),
+    Field(
+        "terms_effect",
+        nullable(
+            ref(NET_MONEY),
+            "What the terms changed: A's usage under B's terms − A; null across currencies or "
+            "when B's terms name what A's book lacks.",
+        ),
+        lambda n: _optional_money(n.terms_effect),
+    ),
+    Field(
+        "usage_effect",
+        nullable(
+            ref(NET_MONEY),
+            "What the usage (and prices) changed: B − A's usage under B's terms, in B's "
+            "currency; null when B's terms name what A's book lacks.",
+        ),
+        lambda n: _optional_money(n.usage_effect),
+    ),
+    Field("no_split_because", text('Why a figure is null, or "".'), lambda n: n.no_split_because),
+)
+NAMED_TERMS = answer(
+    "NamedTerms",
+    "Named terms. An estimate saved with them keeps its own copy.",
+    Field(
+        "id",
+        text("Their id: terms_id in a quote or save body.", format="uuid", pattern=UUID_PATTERN),
+        lambda n: str(n.public_id),
+    ),
+    Field("name", text("Their name."), lambda n: n.name),
+    Field("terms", ref(TERMS, "The terms as they are now."), lambda n: TERMS.write(n.terms)),
+    Field(
+        "created_at",
+        text("When they were saved.", format="date-time"),
+        lambda n: n.created_at.isoformat(),
+    ),
+    Field(
+        "updated_at",
+        text("When they last changed.", format="date-time"),
+        lambda n: n.updated_at.isoformat(),
+    ),
+)
 COMPARISON = answer(
     "Comparison",
     "Estimate A against estimate B: both totals, the changes (B − A, exact before "
@@ -1159,6 +1581,12 @@ COMPARISON = answer(
             "description": "How many lines are the same in both, left out of lines.",
         },
         lambda c: len(c.comparison.unchanged),
+    ),
+    Field(
+        "net",
+        ref(NET_COMPARISON, "When either estimate has terms: their net figures."),
+        lambda c: OMIT if c.net is None else NET_COMPARISON.write(c.net),
+        optional=True,
     ),
 )
 
@@ -1466,6 +1894,17 @@ COMPONENTS = (
     QUANTITY,
     UNIT_PRICE,
     QUANTITY_INPUT,
+    NET_MONEY,
+    PERCENT_INPUT,
+    RATE_OVERRIDE_BODY,
+    CURRENCY_BODY,
+    TERMS_BODY,
+    NAMED_TERMS_BODY,
+    TERMS,
+    NET,
+    NET_SIDE,
+    NET_COMPARISON,
+    NAMED_TERMS,
     PRICE_BOOK,
     REGION,
     USAGE_INPUT,

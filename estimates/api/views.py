@@ -10,14 +10,16 @@ import uuid
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from estimates import pricing, ratelimit
 from estimates.api import payloads
 from estimates.importers import billing, terraform
-from estimates.models import Estimate, PriceBook
+from estimates.models import Estimate, NamedTerms, PriceBook
 from estimates.pricing import projection
+from estimates.pricing import terms as _terms
 
 
 @require_GET
@@ -47,16 +49,18 @@ def quote(request: HttpRequest) -> HttpResponse:
         return payloads.no_price_book_response()
     free_tier, items, errors = payloads.read_quote_body(catalog, payload)
     plan, projection_errors = payloads.read_projection(payload)
-    if errors or projection_errors:
-        return payloads.errors_response(errors + projection_errors)
+    terms, _named, terms_errors = payloads.read_terms(catalog, payload)
+    if errors or projection_errors or terms_errors:
+        return payloads.errors_response(errors + projection_errors + terms_errors)
     priced = pricing.price_items(catalog, items, free_tier)
     result = None
     if plan is not None:
         try:
-            result = projection.project(catalog, items, free_tier, plan, first=priced)
+            result = projection.project(catalog, items, free_tier, plan, first=priced, terms=terms)
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
-    return JsonResponse(payloads.quote_as_json(catalog, priced, result))
+    net = _terms.apply_terms(catalog, priced, terms)
+    return JsonResponse(payloads.quote_as_json(catalog, priced, result, net))
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -221,8 +225,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         return error
     free_tier, items, errors = payloads.read_quote_body(book.catalog(), payload)
     plan, projection_errors = payloads.read_projection(payload)
-    if errors or projection_errors:
-        return payloads.errors_response(errors + projection_errors)
+    terms, named, terms_errors = payloads.read_terms(book.catalog(), payload)
+    if errors or projection_errors or terms_errors:
+        return payloads.errors_response(errors + projection_errors + terms_errors)
     copied_from, errors = _copied_from(payload)
     if errors:
         return payloads.errors_response(errors)
@@ -235,6 +240,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             free_tier=free_tier,
             copied_from=copied_from,
             projection=plan,
+            terms=terms,
+            named_terms=named,
         )
     except pricing.PricingError as error:
         return payloads.errors_response(error.errors)
@@ -285,3 +292,40 @@ def _copied_from(payload: dict) -> tuple[Estimate | None, list[pricing.FieldErro
     if estimate is None:
         return None, [pricing.FieldError(None, "copied_from", "No estimate has this id.")]
     return estimate, []
+
+
+@csrf_exempt
+@require_POST
+def terms_create(request: HttpRequest) -> HttpResponse:
+    """Save named terms (`{"name", "terms"}`), checked against the current book."""
+    # As for a save: only application/json, which a cross-site form cannot send.
+    if request.content_type != "application/json":
+        return payloads.error_response("body", "Send the terms as application/json.", 415)
+    decision = ratelimit.hit_save(request)
+    if not decision.allowed:
+        return rate_limited_response(decision)
+    payload, errors = payloads.read_json_body(request)
+    if errors:
+        return payloads.errors_response(errors)
+    book = PriceBook.objects.current()
+    if book is None:
+        return payloads.no_price_book_response()
+    name, terms, errors = payloads.read_named_terms_body(book.catalog(), payload)
+    if errors:
+        return payloads.errors_response(errors)
+    named = NamedTerms(name=name, terms=_terms.terms_as_json(terms))
+    named.save()
+    response = payloads.safe_json_response(payloads.named_terms_as_json(named), status=201)
+    response["Location"] = request.build_absolute_uri(
+        reverse("api:named_terms", args=[named.public_id])
+    )
+    return response
+
+
+@require_GET
+def terms_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Named terms as they are now (a saved estimate keeps its own copy)."""
+    named = payloads.find_named_terms(public_id)
+    if named is None:
+        return payloads.error_response("id", "No named terms have this id.", 404)
+    return payloads.safe_json_response(payloads.named_terms_as_json(named))

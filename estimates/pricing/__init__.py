@@ -1,6 +1,7 @@
 """The pricing engine: plain Python over Decimal, with no Django in it.
 
-Owns the engine: this module (catalog, items, quotes), projection.py (the months ahead),
+Owns the engine: this module (catalog, items, quotes), projection.py (the months ahead), terms.py
+(the price the organisation pays: discounts, overrides, credits, tax, currency),
 compare.py (two quotes line by line) and regions.py (the one table of Regions). The bottom layer:
 it imports nothing else of costcalc's, and no Django (pyproject.toml's import contracts).
 

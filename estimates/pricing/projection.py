@@ -16,6 +16,8 @@ Rules:
 - A rate with a term (`commitment_months`, Shield Advanced's one year) binds from month 1 once
   its quantity is above zero: the result lists each such line with the months it binds and
   what it commits (months × its month-1 fee), whatever the growth does to the usage.
+- With terms (terms.py), each month is also priced net: its own quote under the terms, the
+  credits only in the months they last (`credit_months`), in the terms' currency.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
 from estimates import pricing
 from estimates.pricing import ZERO, FieldError, PricingError
+from estimates.pricing import terms as _terms
 
 MONTH_CHOICES = (12, 24, 36)
 DEFAULT_MONTHS = 12
@@ -105,6 +108,17 @@ class ProjectionResult:
     months: tuple[ProjectedMonth, ...]
     commitments: tuple[Commitment, ...]
     over_limits: tuple[OverLimit, ...] = ()
+    # The same months at the organisation's price, in `net_currency`; empty without terms.
+    net_months: tuple[ProjectedMonth, ...] = ()
+    net_currency: str = pricing.CURRENCY
+
+    @property
+    def net_monthly_totals(self) -> tuple[Decimal, ...]:
+        return tuple(month.total for month in self.net_months)
+
+    @property
+    def net_total(self) -> Decimal:
+        return pricing.exact_sum(month.total for month in self.net_months)
 
     @property
     def monthly_totals(self) -> tuple[Decimal, ...]:
@@ -268,8 +282,10 @@ def project(
     free_tier: bool,
     projection: Projection,
     first: pricing.Quote | None = None,
+    terms: _terms.Terms | None = None,
 ) -> ProjectionResult:
-    """Price every month of the horizon. Raises PricingError for what cannot be projected.
+    """Price every month of the horizon, and with `terms` each month net too. Raises
+    PricingError for what cannot be projected.
 
     `first` is month 1 when the caller has priced these items already.
     """
@@ -277,22 +293,36 @@ def project(
     if errors:
         raise PricingError(errors)
     items = tuple(items)
+    if terms is not None and terms.is_list:
+        terms = None  # list prices in USD: no net months to add
     if first is None:
         first = pricing.quote(catalog, items, free_tier)  # checks the items, once
     months = [ProjectedMonth(1, first.monthly_total, first.upfront_total)]
+    net_first = net = _terms.apply_terms(catalog, first, terms) if terms else None
+    net_months = [ProjectedMonth(1, net.monthly_total(1), net.upfront_total)] if net else []
     over_limits: dict[tuple[int, str], OverLimit] = {}
     for month in range(2, projection.months + 1):
         if projection.monthly_growth_percent == 0:
             # Usage that does not grow prices as month 1 did, less the upfront fees.
             months.append(ProjectedMonth(month, first.monthly_total, ZERO))
+            if net_first is not None:
+                net_months.append(ProjectedMonth(month, net_first.monthly_total(month), ZERO))
             continue
         grown = grown_items(catalog, items, projection.monthly_growth_percent, month)
         _note_over_limits(catalog, grown, month, over_limits)
         # Only the month's exact totals are read: no shown cents to share.
         priced = pricing.price_items(catalog, grown, free_tier, shown=False)
         months.append(ProjectedMonth(month, priced.monthly_total, ZERO))
+        if terms is not None:
+            net = _terms.apply_terms(catalog, priced, terms)
+            net_months.append(ProjectedMonth(month, net.monthly_total(month), ZERO))
     return ProjectionResult(
-        projection, tuple(months), commitments(first), tuple(over_limits.values())
+        projection,
+        tuple(months),
+        commitments(first),
+        tuple(over_limits.values()),
+        tuple(net_months),
+        terms.currency if terms else pricing.CURRENCY,
     )
 
 

@@ -16,16 +16,24 @@ quantity the tiers and free allowance were applied to across the organisation at
 `pooling` level; `unverified` says what of the line no AWS source confirms (`price`: a grade-E
 price; `pooling`: how AWS pools it). Text cells a spreadsheet would
 run as a formula are neutralised with a leading `'`.
+
+With terms (an organisation's discounts, private rates, credits, tax and currency), list figures
+stay in USD as above and net figures are added: summary rows `net_currency`, `net_monthly_subtotal`,
+`net_credits`, `net_tax`, `net_monthly`, `net_upfront`, `net_first_12_months` and `terms` (as
+the API takes them, JSON), three more line columns `net_monthly`, `net_currency` and
+`terms_applied`, and a `net_total` column in the month table. Net cells add up to the cent.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from estimates import pricing
 from estimates.pricing import compare, projection
+from estimates.pricing import terms as _terms
 
 if TYPE_CHECKING:
     from estimates.models import Estimate
@@ -52,6 +60,7 @@ COLUMNS = (
     "per_units",
     "waived",
 )
+NET_COLUMNS = ("net_monthly", "net_currency", "terms_applied")
 MONTH_COLUMNS = ("month", "monthly", "upfront", "total")
 COMMITMENT_COLUMNS = (
     "service",
@@ -113,8 +122,12 @@ def write_quote_csv(
     description: str = "",
     extra_summary: tuple[tuple[str, str], ...] = (),
     projected: projection.ProjectionResult | None = None,
+    net: _terms.NetQuote | None = None,
 ) -> None:
-    """Write a quote, and its projection when given, as CSV to `out`."""
+    """Write a quote, its net figures and its projection when given, as CSV to `out`."""
+    if net is not None and net.terms.is_list:
+        net = None
+    shown = _terms.shown(net) if net is not None else None
     writer = _writer(out)
     summary = [
         ("name", neutralise(name)),
@@ -128,12 +141,31 @@ def write_quote_csv(
         ("price_book_date", catalog.effective_date),
         ("free_tier", "on" if quote.free_tier else "off"),
     ]
+    if net is not None:
+        summary += [
+            ("net_currency", net.currency),
+            ("net_monthly_subtotal", pricing.amount_text(shown.monthly_subtotal)),
+            ("net_credits", pricing.amount_text(shown.credits)),
+            ("net_tax", pricing.amount_text(shown.tax)),
+            ("net_monthly", pricing.amount_text(shown.monthly_total)),
+            ("net_upfront", pricing.amount_text(net.upfront_total)),
+            ("net_first_12_months", pricing.amount_text(net.first_12_months_total)),
+            ("terms", neutralise(json.dumps(_terms.terms_as_json(net.terms), sort_keys=True))),
+        ]
     writer.writerows(summary)
     writer.writerow([])
-    writer.writerow(COLUMNS)
-    for item_quote in quote.items:
+    writer.writerow(COLUMNS + (NET_COLUMNS if net is not None else ()))
+    for index, item_quote in enumerate(quote.items):
         item = item_quote.item
-        for line in item_quote.lines:
+        for line_index, line in enumerate(item_quote.lines):
+            net_cells = []
+            if net is not None:
+                net_line = net.items[index].lines[line_index]
+                net_cells = [
+                    pricing.amount_text(shown.lines_monthly[index][line_index]),
+                    net.currency,
+                    neutralise(_applied_cell(net_line)),
+                ]
             writer.writerow(
                 [
                     neutralise(item.group),
@@ -156,10 +188,20 @@ def write_quote_csv(
                     pricing.decimal_text(line.billable_quantity),
                     pricing.decimal_text(line.per_units),
                     neutralise(line.waived),
+                    *net_cells,
                 ]
             )
     if projected is not None:
         write_projection_rows(writer, projected)
+
+
+def _applied_cell(net_line: _terms.NetLine) -> str:
+    """`discount 20`, `override 0.50`, or "" when the terms left the line at list price."""
+    if net_line.override is not None:
+        return f"override {pricing.decimal_text(net_line.override.unit_price)}"
+    if net_line.discount_percent:
+        return f"discount {pricing.decimal_text(net_line.discount_percent)}"
+    return ""
 
 
 def write_projection_rows(writer, projected: projection.ProjectionResult) -> None:
@@ -173,15 +215,19 @@ def write_projection_rows(writer, projected: projection.ProjectionResult) -> Non
             ("projection_total", pricing.amount_text(projected.total)),
         ]
     )
+    if projected.net_months:
+        writer.writerow(("net_projection_total", pricing.amount_text(projected.net_total)))
     writer.writerow([])
-    writer.writerow(MONTH_COLUMNS)
-    for month in projected.months:
+    writer.writerow(MONTH_COLUMNS + (("net_total",) if projected.net_months else ()))
+    net_months = projected.net_months or (None,) * len(projected.months)
+    for month, net_month in zip(projected.months, net_months, strict=True):
         writer.writerow(
             [
                 str(month.month),
                 pricing.amount_text(month.monthly),
                 pricing.amount_text(month.upfront),
                 pricing.amount_text(month.total),
+                *([pricing.amount_text(net_month.total)] if net_month else []),
             ]
         )
     writer.writerow([])
@@ -215,6 +261,7 @@ def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
             ("saved_at", estimate.created_at.isoformat()),
         ),
         projected=estimate.project(),
+        net=estimate.net_quote(),
     )
 
 
@@ -226,7 +273,8 @@ def write_comparison_csv(
     out: TextIO, a: Estimate, b: Estimate, comparison: compare.EstimateComparison
 ) -> None:
     """Write estimate A against B as CSV to `out`: both sides and the change (B − A), what the
-    change owes to prices and to usage, then one row per line that differs.
+    change owes to prices and to usage (and, with terms, net: to terms and to usage), then one
+    row per line that differs.
 
     Layout: `field,a,b,delta` rows, an empty row, `field,value` rows, an empty row, then the
     line table. The unchanged lines are counted, not listed.
@@ -266,6 +314,20 @@ def write_comparison_csv(
             ("unchanged_lines", str(len(comparison.unchanged))),
         ]
     )
+    net = a.compare_net_to(b)
+    if net is not None:
+        writer.writerows(
+            [
+                ("net_currency_a", net.a.currency),
+                ("net_currency_b", net.b.currency),
+                ("net_monthly_a", pricing.amount_text(net.a.monthly_total())),
+                ("net_monthly_b", pricing.amount_text(net.b.monthly_total())),
+                ("net_monthly_delta", _optional_amount(net.monthly_delta)),
+                ("net_terms_effect", _optional_amount(net.terms_effect)),
+                ("net_usage_effect", _optional_amount(net.usage_effect)),
+                ("net_no_split_because", neutralise(net.no_split_because)),
+            ]
+        )
     writer.writerow([])
     writer.writerow(COMPARISON_COLUMNS)
     for line in comparison.lines:

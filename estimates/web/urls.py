@@ -9,6 +9,7 @@ from estimates.web.views import (
     health,
     prices,
     saved,
+    terms,
     terraform_import,
 )
 
@@ -41,11 +42,18 @@ prices_patterns = [
     path("compare/<int:old_id>/<int:new_id>/", prices.price_book_compare, name="compare"),
 ]
 
+# Named terms: an organisation's agreement, typed once and applied to many estimates.
+terms_patterns = [
+    path("", terms.terms_index, name="index"),
+    path("<uuid:public_id>/", terms.terms_detail, name="detail"),
+]
+
 urlpatterns = [
     path("", include((editor_patterns, "estimates"))),
     path("e/", include((saved_patterns, "saved"))),
     path("compare/", include((compare_patterns, "compare"))),
     path("prices/", include((prices_patterns, "prices"))),
+    path("terms/", include((terms_patterns, "terms"))),
     # For load balancers: the app and its database answer. No namespace.
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -88,7 +88,7 @@ class TestDocument:
         # Only what a body sends may be a number, and the API reads it as an exact decimal.
         schemas = DOC["components"]["schemas"]
         growth = schemas["ProjectionBody"]["properties"]["monthly_growth_percent"]
-        assert numbers == [schemas["QuantityInput"], growth]
+        assert numbers == [schemas["QuantityInput"], schemas["PercentInput"], growth]
 
     def test_every_amount_of_a_quote_is_money(self):
         quote = DOC["components"]["schemas"]["Quote"]["properties"]

@@ -171,6 +171,8 @@ def connect() -> duckdb.DuckDBPyConnection:
     )
     # A TIMESTAMPTZ is printed in the session's zone: a UTC month start must stay in its month.
     con.execute("SET TimeZone = 'UTC'")
+    # Past 2 s DuckDB draws a progress bar on stdout: never into a command's JSON or CSV.
+    con.execute("SET enable_progress_bar = false")
     return con
 
 

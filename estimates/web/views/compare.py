@@ -28,6 +28,7 @@ def compare_detail(request: HttpRequest, a: UUID, b: UUID) -> HttpResponse:
         "b": second,
         "comparison": first.compare_to(second),
         "projections": projections(first, second),
+        "net_comparison": first.compare_net_to(second),
     }
     return render(request, "estimates/compare.html", context)
 

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from estimates import pricing, ratelimit
 from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
+from estimates.pricing import terms as _terms
 from estimates.web.forms import CardFormSet, EstimateForm
+from estimates.web.terms_forms import TermsForm
 from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
@@ -42,11 +44,19 @@ class Editor:
     quote: pricing.Quote | None
     complete: bool = True
     projected: projection.ProjectionResult | None = None
+    terms_form: TermsForm | None = None
+    net: _terms.NetQuote | None = None  # the quote under the terms, when both are valid
 
     @property
     def error_count(self) -> int:
         card_errors = sum(len(form.errors) for form in self.formset.forms)
-        return card_errors + len(self.formset.non_form_errors()) + len(self.estimate_form.errors)
+        terms_errors = len(self.terms_form.errors) if self.terms_form else 0
+        return (
+            card_errors
+            + len(self.formset.non_form_errors())
+            + len(self.estimate_form.errors)
+            + terms_errors
+        )
 
     @property
     def cards_needing_attention(self) -> int:
@@ -66,6 +76,8 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     estimate_form = EstimateForm(data)
     formset = CardFormSet(data, catalog=catalog)
     estimate_form.is_valid()
+    terms_form = TermsForm(data, catalog=catalog)
+    terms = terms_form.terms if terms_form.is_valid() else None
     free_tier = estimate_form.cleaned_data.get("free_tier", False)
     formset.check_rules_between_cards()
     # Valid cards are priced together, so each shows its lines (and its share of what the
@@ -77,17 +89,21 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
     complete = formset.is_valid()
     # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
     quote = None if formset.non_form_errors() else priced
-    projected = None
+    projected = net = None
     if complete:
+        if terms is not None:
+            net = _terms.apply_terms(catalog, priced, terms)
         plan = estimate_form.projection()
         if plan is not None:
             try:
                 projected = projection.project(
-                    catalog, formset.items(), free_tier, plan, first=priced
+                    catalog, formset.items(), free_tier, plan, first=priced, terms=terms
                 )
             except pricing.PricingError as error:
                 estimate_form.add_pricing_errors(error.errors)
-    return Editor(catalog, estimate_form, formset, cards, quote, complete, projected)
+    return Editor(
+        catalog, estimate_form, formset, cards, quote, complete, projected, terms_form, net
+    )
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
@@ -107,6 +123,7 @@ def initial_data(request: HttpRequest) -> QueryDict:
             "copied_from": str(source.public_id),
             "projection_months": str(source.projection_months),
             "projection_growth_percent": pricing.decimal_text(source.projection_growth_percent),
+            **TermsForm.data_for(source.terms),
         }
     )
     return data
@@ -128,6 +145,8 @@ def editor_context(editor: Editor, **extra) -> dict:
         "catalog": editor.catalog,
         "quote": editor.quote,
         "projected": editor.projected,
+        "net": editor.net,
+        "terms_form": editor.terms_form,
         "services": list(editor.catalog.services.values()),
         **extra,
     }
@@ -165,7 +184,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
         return no_price_book(request)
     editor = build_editor(book.catalog(), request.POST)
     form = editor.estimate_form
-    if editor.complete and form.is_valid():
+    if editor.complete and editor.net is not None and form.is_valid():
         if not form.cleaned_data["name"].strip():
             form.add_error("name", "Name the estimate to save it.")
         else:
@@ -180,6 +199,8 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     priced=editor.quote,
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
                     projection=form.projection(),
+                    terms=editor.terms_form.terms,
+                    named_terms=editor.terms_form.cleaned_data.get("named_terms"),
                 )
             except pricing.PricingError as error:
                 form.add_pricing_errors(error.errors)

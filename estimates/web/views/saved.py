@@ -58,6 +58,7 @@ def render_detail(
         "estimate": estimate,
         "quote": estimate.quote(),
         "projected": estimate.project(),
+        "net": estimate.net_quote(),
         "catalog": estimate.price_book.catalog(),
         "share_url": request.build_absolute_uri(estimate.get_absolute_url()),
         "lineage": estimate.lineage(),

@@ -6,3 +6,7 @@ urlpatterns = [
     path("api/v1/", include("estimates.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/v1/ a path no endpoint has, or a failure, is JSON too; elsewhere the HTML pages.
+handler404 = "estimates.api.http.not_found"
+handler500 = "estimates.api.http.server_error"

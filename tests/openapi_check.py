@@ -47,9 +47,17 @@ def check_response(method: str, path: str, response) -> None:
     template = documented_path(path)
     if template is None or 300 <= response.status_code < 400:
         return  # not the API's, or the HTTPS redirect in front of it
-    operation = openapi.document()["paths"][template].get(method.lower())
+    head = method.upper() == "HEAD"  # answered as GET is, without the body
+    operation = openapi.document()["paths"][template].get("get" if head else method.lower())
     if operation is None:
         assert response.status_code == 405, (method, path, response.status_code)
+        assert response["Allow"], (method, path)
+        assert response["Content-Type"] == "application/json", (method, path)
+        component("Errors").validate(json.loads(response.content))
+        return
+    if head:
+        assert str(response.status_code) in operation["responses"], (method, path)
+        assert response.content == b"", (method, path)
         return
     assert response["Content-Type"] == "application/json", (method, path, response.status_code)
     body = json.loads(response.content)

@@ -300,7 +300,8 @@ def test_quote_survives_bytes_that_are_not_json(client, price_book, body, conten
     response = post_json(client, "/api/v1/quote", body, content_type)
 
     assert_handled(response, "/api/v1/quote")
-    assert response.status_code == 400
+    # 415 for a body not sent as UTF-8 JSON (issue 20 item 5: text/plain, UTF-16), else 400
+    assert response.status_code in (400, 415)
 
 
 ESTIMATES_API = "/api/v1/estimates"
@@ -340,4 +341,4 @@ def test_saving_survives_bytes_that_are_not_json(client, price_book, body):
     response = post_json(client, ESTIMATES_API, body)
 
     assert_handled(response, ESTIMATES_API)
-    assert response.status_code == 400
+    assert response.status_code in (400, 415)  # 415: a UTF-16 body (b"\xff\xfe{}")

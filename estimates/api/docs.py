@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
-from estimates.api import openapi
+from estimates.api import http, openapi
 
 
-@require_GET
+@http.endpoint("GET")
 def openapi_document(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.1 document of /api/v1/."""
     return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@http.endpoint("GET")
 def api_reference(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered on the server from the same document: no script needed."""
     endpoints, shapes = openapi.reference()

@@ -16,6 +16,8 @@ import functools
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from estimates.api import shapes
 from estimates.api.schema import SCHEMAS, UUID_PATTERN, ref
 from estimates.importers import billing
@@ -334,8 +336,30 @@ def answer(
     return {"description": description, "content": json_body(schema, example), **extra}
 
 
+def query_parameters(shape: shapes.Shape) -> list[dict]:
+    """A shape's fields as an operation's query parameters."""
+    return [
+        {
+            "name": f.name,
+            "in": "query",
+            "required": f.required,
+            "description": f.schema["description"],
+            "schema": {key: value for key, value in f.schema.items() if key != "description"},
+        }
+        for f in shape.fields
+    ]
+
+
 ID_PARAMETER = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 NO_BOOK = answer("No price book is published yet.")
+TOO_LARGE = answer(
+    f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g} MB "
+    "(DATA_UPLOAD_MAX_MEMORY_SIZE)."
+)
+NOT_JSON = answer(
+    "The body is not sent as application/json in UTF-8: another Content-Type, a charset other "
+    "than utf-8, or text in UTF-16 or UTF-32."
+)
 NAMED_TERMS_REQUEST = {
     "name": "Enterprise agreement 2026",
     "terms": {
@@ -389,7 +413,9 @@ def document() -> dict:
                 'Money is a string with two decimals ("15.94"), rounded half-up from exact '
                 "sums; quantities and unit prices are exact decimal strings. Numbers sent are "
                 "read as exact decimals, never as floats. Every error answer has the body "
-                '{"errors": [{"item", "field", "message"}]}.'
+                '{"errors": [{"item", "field", "message"}]}, a method an endpoint does not '
+                "take too (405, with Allow); HEAD is answered wherever GET is. Ids are "
+                "lower-case dashed UUIDs."
             ),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
@@ -433,6 +459,8 @@ def document() -> dict:
                             "its price_book (a draft or unknown id) or its projection.",
                             example=ERRORS_EXAMPLE,
                         ),
+                        "413": TOO_LARGE,
+                        "415": NOT_JSON,
                         "503": NO_BOOK,
                     },
                 }
@@ -466,7 +494,8 @@ def document() -> dict:
                             "projection.",
                             example=PROJECTION_ERRORS_EXAMPLE,
                         ),
-                        "415": answer("The body is not sent as application/json."),
+                        "413": TOO_LARGE,
+                        "415": NOT_JSON,
                         "429": answer("Too many saves from this address.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
                     },
@@ -492,7 +521,8 @@ def document() -> dict:
                             "its field (terms.discount_percent, terms.currency.code, …).",
                             example=TERMS_ERRORS_EXAMPLE,
                         ),
-                        "415": answer("The body is not application/json."),
+                        "413": TOO_LARGE,
+                        "415": NOT_JSON,
                         "429": answer("Too many saves.", headers=RETRY_AFTER),
                         "503": NO_BOOK,
                     },
@@ -510,7 +540,7 @@ def document() -> dict:
                             "in": "path",
                             "required": True,
                             "description": "Their id.",
-                            "schema": {"type": "string", "format": "uuid"},
+                            "schema": ID_PARAMETER,
                         }
                     ],
                     "responses": {
@@ -633,6 +663,7 @@ def document() -> dict:
                             },
                         ),
                         "413": answer("The body is over 20 MB."),
+                        "415": NOT_JSON,
                         "503": NO_BOOK,
                     },
                 }
@@ -650,27 +681,7 @@ def document() -> dict:
                         f"At most {BILL_LIMIT_MB} MB: a larger export is aggregated on Athena "
                         "with aggregate.sql first."
                     ),
-                    "parameters": [
-                        {
-                            "name": "billing_period",
-                            "in": "query",
-                            "description": "YYYY-MM; the latest period of the file by default.",
-                            "schema": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"},
-                        },
-                        {
-                            "name": "group_by",
-                            "in": "query",
-                            "description": "service (a card per service and Region, the "
-                            "default) or account (a card per account and Region).",
-                            "schema": {"type": "string", "enum": ["service", "account"]},
-                        },
-                        {
-                            "name": "price_book",
-                            "in": "query",
-                            "description": "A published book's id; the current book by default.",
-                            "schema": {"type": "integer"},
-                        },
-                    ],
+                    "parameters": query_parameters(shapes.BILLING_OPTIONS),
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -693,9 +704,7 @@ def document() -> dict:
                                             "contentMediaType": "application/octet-stream",
                                             "description": "The export.",
                                         },
-                                        "billing_period": {"type": "string"},
-                                        "group_by": {"type": "string"},
-                                        "price_book": {"type": "string"},
+                                        **shapes.BILLING_OPTIONS.schema()["properties"],
                                     },
                                     "required": ["file"],
                                 }

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
 from estimates import pricing
-from estimates.api import shapes
+from estimates.api import schema, shapes
 from estimates.importers import billing, terraform
 from estimates.models import Estimate, NamedTerms
 from estimates.pricing import compare, projection
@@ -27,12 +27,14 @@ FieldError = pricing.FieldError
 # Reading
 
 
-def read_json_body(request: HttpRequest) -> tuple[object, list[FieldError]]:
-    """The request body as JSON with exact Decimals (never floats), or a field error."""
+def read_json_text(text: str) -> tuple[object, list[FieldError]]:
+    """JSON text with exact Decimals (never floats), or a field error."""
     try:
-        return json.loads(request.body, parse_float=Decimal), []
-    # ArithmeticError: a number like 1e99999999999999999999 that Decimal cannot hold.
-    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
+        return pricing.exact_json(text), []
+    except pricing.NumberTooLarge as error:
+        message = f"A number in the body is {error.words} to read."
+        return None, [FieldError(None, "body", message)]
+    except (ValueError, RecursionError):
         return None, [FieldError(None, "body", "The body is not valid JSON.")]
 
 
@@ -192,12 +194,11 @@ def read_terms(
 
 
 def find_named_terms(public_id: object) -> NamedTerms | None:
-    """The named terms with this public id, or None for an unknown or malformed one."""
-    try:
-        parsed = uuid.UUID(public_id) if isinstance(public_id, str) else None
-    except ValueError:
+    """The named terms with this public id (in its one form, lower-case and dashed, as an
+    estimate's), or None for an unknown or malformed one."""
+    if not schema.is_id(public_id):
         return None
-    return NamedTerms.objects.filter(public_id=parsed).first() if parsed else None
+    return NamedTerms.objects.filter(public_id=uuid.UUID(public_id)).first()
 
 
 def read_named_terms_body(

@@ -22,6 +22,7 @@ bounds in the engine's words) is a parse function beside the field that uses the
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -192,6 +193,19 @@ def register(components: Iterable[Shape | Scalar]) -> dict[str, dict]:
     return schemas
 
 
+def _is_number(value: object) -> bool:
+    """A JSON number: an int, or a finite float or Decimal (NaN is not JSON's)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def _integral(value: float | Decimal) -> float | Decimal:
+    return value.to_integral_value() if isinstance(value, Decimal) else float(round(value))
+
+
 def _is_type(kind: str, value: object) -> bool:
     if kind == "null":
         return value is None
@@ -202,9 +216,10 @@ def _is_type(kind: str, value: object) -> bool:
     if kind == "integer":
         if isinstance(value, int):
             return True
-        return isinstance(value, Decimal | float) and value == value and value % 1 == 0
+        # Not `value % 1`: a Decimal like 1e999999999 cannot be divided; to_integral can.
+        return _is_number(value) and value == _integral(value)
     if kind == "number":
-        return isinstance(value, int | float | Decimal)
+        return _is_number(value)
     return isinstance(value, {"string": str, "object": dict, "array": list}[kind])
 
 
@@ -234,7 +249,7 @@ def broken_rule(schema: dict, value: object) -> str | None:
             return "maxLength"
         if "pattern" in schema and not re.search(schema["pattern"], value):
             return "pattern"
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+    if _is_number(value):
         if "minimum" in schema and value < schema["minimum"]:
             return "minimum"
         if "maximum" in schema and value > schema["maximum"]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from estimates import pricing
 from estimates.importers import billing, terraform
+from estimates.importers.billing import mapping as billing_mapping
 from estimates.models import Estimate, EstimateItem
 from estimates.pricing import compare, projection
 from estimates.pricing import terms as _terms
@@ -435,8 +436,17 @@ TERRAFORM_PLAN = Shape(
                 pattern=r"^1(\.|$)",
             ),
         ),
-        Field("terraform_version", text("The Terraform that wrote it."), required=False),
-        Field("planned_values", {"type": "object"}, required=False),
+        Field(
+            "terraform_version",
+            {"description": "The Terraform that wrote it; not read."},
+            required=False,
+        ),
+        # Read when they are objects, as Terraform writes them; anything else is ignored.
+        Field(
+            "planned_values",
+            {"description": "What the apply leaves; read when an object."},
+            required=False,
+        ),
         Field(
             "resource_changes",
             array(
@@ -448,10 +458,14 @@ TERRAFORM_PLAN = Shape(
         ),
         Field(
             "configuration",
-            {"type": "object", "description": "Providers and their Regions."},
+            {"description": "Providers and their Regions; read when an object."},
             required=False,
         ),
-        Field("variables", {"type": "object"}, required=False),
+        Field(
+            "variables",
+            {"description": "The root module's variables; read when an object."},
+            required=False,
+        ),
     ),
     closed=False,
     # A state file has neither: it is refused as not a plan.
@@ -464,13 +478,14 @@ USAGE_FILE = Shape(
         Field(
             "resource_usage",
             {
-                "type": "object",
+                "type": ["object", "null"],
                 "description": (
                     "Usage by resource address (aws_kms_key.app[0]), resource (aws_kms_key.app) "
-                    "or resource type (aws_kms_key); the most specific name wins."
+                    "or resource type (aws_kms_key); the most specific name wins. Null, for "
+                    "it or for a resource's usage, is none (as YAML writes a key left empty)."
                 ),
                 "additionalProperties": {
-                    "type": "object",
+                    "type": ["object", "null"],
                     "additionalProperties": ref(QUANTITY_INPUT),
                 },
             },
@@ -1826,6 +1841,44 @@ RECONCILIATION = answer(
     Field("other_services", ref(OTHER_SERVICES), lambda r: OTHER_SERVICES.write(r.other_services)),
     Field("totals", ref(BILL_TOTALS), lambda r: BILL_TOTALS.write(r.totals)),
 )
+# How to read a bill: query parameters beside a body that is the file, or fields beside the
+# multipart field file; the importer checks both with the same rules (billing.check_period,
+# billing.GROUP_BY), and openapi.py makes the operation's parameters and form from this.
+BILLING_OPTIONS = Shape(
+    "BillingOptions",
+    "How to read the bill.",
+    (
+        Field(
+            "billing_period",
+            text(
+                "YYYY-MM; the latest period of the file by default.",
+                pattern=billing_mapping.PERIOD.pattern,
+            ),
+            required=False,
+        ),
+        Field(
+            "group_by",
+            {
+                "type": "string",
+                "enum": list(billing.GROUP_BY),
+                "default": billing.BY_SERVICE,
+                "description": "service (a card per service and Region, the default) or "
+                "account (a card per account and Region).",
+            },
+            required=False,
+        ),
+        Field(
+            "price_book",
+            {
+                "type": "integer",
+                "description": "A published book's id; the current book by default.",
+            },
+            required=False,
+        ),
+    ),
+    closed=False,
+)
+
 BILLING_IMPORT = answer(
     "BillingImport",
     "A billing export's period as cards, their quote and the reconciliation with the bill.",

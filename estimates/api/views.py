@@ -11,18 +11,16 @@ from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
 from estimates import pricing, ratelimit
-from estimates.api import payloads
+from estimates.api import http, payloads, schema, shapes
 from estimates.importers import billing, terraform
 from estimates.models import Estimate, NamedTerms, PriceBook
 from estimates.pricing import projection
 from estimates.pricing import terms as _terms
 
 
-@require_GET
+@http.endpoint("GET")
 def services(request: HttpRequest) -> HttpResponse:
     """The catalog of the current price book: services, their usage inputs and Regions."""
     book = PriceBook.objects.current()
@@ -31,11 +29,10 @@ def services(request: HttpRequest) -> HttpResponse:
     return JsonResponse(payloads.catalog_as_json(book.catalog()))
 
 
-@csrf_exempt
-@require_POST
+@http.endpoint("POST")
 def quote(request: HttpRequest) -> HttpResponse:
     """Price an estimate with the current price book, or the published one it names."""
-    payload, errors = payloads.read_json_body(request)
+    payload, errors = http.read_json(request)
     if errors:
         return payloads.errors_response(errors)
     if _chosen_book_id(payload) is None:
@@ -64,11 +61,14 @@ def quote(request: HttpRequest) -> HttpResponse:
 
 
 def find_estimate(public_id: str) -> Estimate | None:
-    """The estimate with this public id, or None for an unknown or malformed one."""
-    try:
-        parsed = uuid.UUID(public_id)
-    except ValueError:
+    """The estimate with this public id, or None for an unknown or malformed one.
+
+    An id has one form, lower-case and dashed, as every link and answer writes it and as the
+    pages' <uuid:> routes take it: `/E5B0…/` is a 404 on both, so an estimate has one address.
+    """
+    if not schema.is_id(public_id):
         return None
+    parsed = uuid.UUID(public_id)
     return (
         Estimate.objects.select_related("price_book", "copied_from")
         .filter(public_id=parsed)
@@ -76,8 +76,7 @@ def find_estimate(public_id: str) -> Estimate | None:
     )
 
 
-@csrf_exempt  # No side effects: like the quote, it reads what was posted and prices it.
-@require_POST
+@http.endpoint("POST")  # No side effects: like the quote, it reads what was posted and prices it.
 def import_terraform(request: HttpRequest) -> HttpResponse:
     """Estimate items from a Terraform JSON plan, priced with the current book; saves nothing."""
     # Read the stream, not request.body, whose 2.5 MB limit (DATA_UPLOAD_MAX_MEMORY_SIZE) is
@@ -85,11 +84,18 @@ def import_terraform(request: HttpRequest) -> HttpResponse:
     message = terraform.too_big(payloads.content_length(request))
     if message:
         return payloads.error_response("plan", message, 413)
+    if http.has_body(request) or request.content_type:
+        http.check_json_media_type(request, "plan")
     book = PriceBook.objects.current()
     if book is None:
         return payloads.no_price_book_response()
+    raw = request.read(terraform.MAX_PLAN_BYTES + 1)
+    # The importer reads a UTF-16 file too (the upload page takes what PowerShell writes); the
+    # API takes UTF-8 JSON only, as its other endpoints do.
+    if http.other_unicode(raw):
+        return payloads.error_response("plan", f"Send the plan as {http.JSON} in UTF-8.", 415)
     try:
-        plan, usage, errors = payloads.read_import_body(request.read(terraform.MAX_PLAN_BYTES + 1))
+        plan, usage, errors = payloads.read_import_body(raw)
         if errors:
             return payloads.errors_response(errors)
         result = book.import_terraform(plan, usage)
@@ -108,8 +114,7 @@ MULTIPART = "multipart/form-data"
 CHUNK = 1024 * 1024
 
 
-@csrf_exempt  # No side effects: like the quote, it reads what was posted and prices it.
-@require_POST
+@http.endpoint("POST")  # No side effects: like the quote, it reads what was posted and prices it.
 def import_billing(request: HttpRequest) -> HttpResponse:
     """Estimate items and the reconciliation from a CUR or FOCUS export; saves nothing."""
     limit = billing.MAX_UPLOAD_BYTES
@@ -179,7 +184,7 @@ def _query_book(chosen: str | None) -> tuple[PriceBook | None, HttpResponse | No
     return book, None
 
 
-@require_GET
+@http.endpoint("GET")
 def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """A saved estimate as JSON, priced with the book it was saved with."""
     estimate = find_estimate(public_id)
@@ -191,7 +196,7 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return payloads.as_download(response, f"costcalc-{estimate.public_id}.json")
 
 
-@require_GET
+@http.endpoint("GET")
 def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     """Two saved estimates line by line: what B changes from A."""
     first, second = find_estimate(a), find_estimate(b)
@@ -206,18 +211,17 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
     return payloads.as_download(response, filename)
 
 
-@csrf_exempt
-@require_POST
+@http.endpoint("POST")
 def estimate_create(request: HttpRequest) -> HttpResponse:
     """Save an estimate priced with the current book (or the published one it names)."""
     # CSRF-exempt is safe only because a cross-site page cannot send application/json
     # without a CORS preflight, which this app never answers; a form could send text/plain.
-    if request.body and request.content_type != "application/json":
+    if http.has_body(request) and request.content_type != http.JSON:
         return payloads.error_response("body", "Send the estimate as application/json.", 415)
     decision = ratelimit.hit_save(request)
     if not decision.allowed:
         return rate_limited_response(decision)
-    payload, errors = payloads.read_json_body(request)
+    payload, errors = http.read_json(request)
     if errors:
         return payloads.errors_response(errors)
     book, error = _chosen_book(payload)
@@ -234,7 +238,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     try:
         estimate = Estimate.objects.create_from_items(
             name=payload.get("name", ""),
-            description=payload.get("description", "") or "",
+            # null is "", anything but text is the model's 400 (not a quiet "": false is no text)
+            description=_or_empty(payload.get("description")),
             price_book=book,
             items=items,
             free_tier=free_tier,
@@ -280,31 +285,33 @@ def rate_limited_response(decision: ratelimit.Decision) -> HttpResponse:
     return response
 
 
+def _or_empty(value: object) -> object:
+    return "" if value is None else value
+
+
 def _copied_from(payload: dict) -> tuple[Estimate | None, list[pricing.FieldError]]:
+    """The estimate a save copies: null for none; an id in its one form, of a saved estimate."""
     raw = payload.get("copied_from")
-    if raw is None or raw == "":
+    if raw is None:
         return None, []
-    try:
-        parsed = uuid.UUID(raw) if isinstance(raw, str) else None
-    except ValueError:
-        parsed = None
-    estimate = Estimate.objects.filter(public_id=parsed).first() if parsed else None
+    field = shapes.SAVE_BODY["copied_from"]
+    message = field.check(raw)
+    estimate = None if message else find_estimate(raw)
     if estimate is None:
-        return None, [pricing.FieldError(None, "copied_from", "No estimate has this id.")]
+        return None, [pricing.FieldError(None, "copied_from", message or field.message("*"))]
     return estimate, []
 
 
-@csrf_exempt
-@require_POST
+@http.endpoint("POST")
 def terms_create(request: HttpRequest) -> HttpResponse:
     """Save named terms (`{"name", "terms"}`), checked against the current book."""
     # As for a save: only application/json, which a cross-site form cannot send.
-    if request.content_type != "application/json":
+    if request.content_type != http.JSON:
         return payloads.error_response("body", "Send the terms as application/json.", 415)
     decision = ratelimit.hit_save(request)
     if not decision.allowed:
         return rate_limited_response(decision)
-    payload, errors = payloads.read_json_body(request)
+    payload, errors = http.read_json(request)
     if errors:
         return payloads.errors_response(errors)
     book = PriceBook.objects.current()
@@ -322,7 +329,7 @@ def terms_create(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@http.endpoint("GET")
 def terms_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Named terms as they are now (a saved estimate keeps its own copy)."""
     named = payloads.find_named_terms(public_id)

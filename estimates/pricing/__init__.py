@@ -38,6 +38,7 @@ Organisation rules (one estimate is one AWS organisation under consolidated bill
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
@@ -927,6 +928,38 @@ def check_digits(text: str) -> None:
     every parser of a typed number (quantities, accounts, growth, months) must not."""
     if not text.isascii():
         raise ValueError(DIGITS_MESSAGE)
+
+
+class NumberTooLarge(ValueError):
+    """A JSON number too large to read (more digits than int() takes, an exponent beyond
+    Decimal's), or too close to zero: `words` says which."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text[:20])
+        self.words = "too small" if "e-" in text.lower() else "too large"
+
+
+def exact_json(text: str | bytes, **options) -> object:
+    """JSON with every number exact (int or Decimal, never a float).
+
+    Raises NumberTooLarge for a number too large to read (`1e99999999999999999999`, an integer
+    of thousands of digits), so that it is not reported as text that is not JSON.
+    """
+    return json.loads(text, parse_float=_exact_decimal, parse_int=_exact_int, **options)
+
+
+def _exact_decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise NumberTooLarge(text) from None
+
+
+def _exact_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # past sys.get_int_max_str_digits()
+        raise NumberTooLarge(text) from None
 
 
 def parse_quantity(raw: object) -> Decimal:

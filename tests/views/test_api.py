@@ -432,13 +432,21 @@ class TestQuoteBadInput:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("number", ["1e9999999999999999999999999", "1.5e-99999999999999999999"])
-def test_a_json_number_decimal_cannot_hold_is_a_400(client, price_book, number):
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("1e9999999999999999999999999", "too large"),
+        ("1" * 5000, "too large"),  # more digits than int() reads
+        ("1.5e-99999999999999999999", "too small"),
+    ],
+)
+def test_a_json_number_decimal_cannot_hold_is_a_400(client, price_book, number, words):
+    """Issue 20 item 7: valid JSON with a number too large to read says so, not "not JSON"."""
     body = '{"items": [{"service": "kms", "usage": {"keys": NUMBER}}]}'.replace("NUMBER", number)
     response = client.post("/api/v1/quote", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"item": None, "field": "body", "message": "The body is not valid JSON."}
+        {"item": None, "field": "body", "message": f"A number in the body is {words} to read."}
     ]
 
 

@@ -363,3 +363,24 @@ class TestBadPlans:
         error = only_error(post(client, load("baseline.plan.json")), 503)
 
         assert error["field"] == "price_book"
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("1e99999999999999999999", "too large"),
+        ("9" * 5000, "too large"),
+        ("1e-99999999999999999999", "too small"),
+    ],
+)
+def test_a_number_too_large_to_read_says_so(client, price_book, number, words):
+    """Issue 20 item 7: not "not JSON" (nor a 500, as Decimal's InvalidOperation was)."""
+    raw = b'{"format_version": "1.2", "planned_values": {"x": ' + number.encode() + b"}}"
+
+    error = only_error(post(client, raw))
+
+    assert error == {
+        "item": None,
+        "field": "plan",
+        "message": f"A number in the plan is {words} to read.",
+    }

@@ -137,9 +137,11 @@ def _reject_constant(name: str) -> None:
 
 def _parse_json(text: str, what: str) -> object:
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        return pricing.exact_json(text, parse_constant=_reject_constant)
     except PlanError as error:
         raise PlanError(f"The {what} is not valid JSON: {error}") from None
+    except pricing.NumberTooLarge as error:
+        raise PlanError(f"A number in the {what} is {error.words} to read.") from None
     except json.JSONDecodeError as error:
         raise PlanError(
             f"The {what} is not JSON (line {error.lineno}, column {error.colno}: {error.msg})."

@@ -1,13 +1,14 @@
 """A health check for load balancers: the app answers and its database does too."""
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 
-@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the database answers a query, 503 when it does not; to GET or HEAD, as a load
+    balancer may check with either."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])  # HEAD is GET without its body
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -116,4 +116,10 @@ def test_near_valid_bodies_are_priced_or_refused_with_field_errors(client, price
 @FUZZ
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_are_a_200_or_a_400(client, price_book, raw):
-    check(post(client, raw))
+    response = post(client, raw)
+    if response.status_code == 415:  # bytes that read as UTF-16 or UTF-32 (issue 20 item 5)
+        assert (
+            response.json()["errors"][0]["message"] == "Send the body as application/json in UTF-8."
+        )
+        return
+    check(response)

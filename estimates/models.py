@@ -21,6 +21,7 @@ from estimates.prices import changes
 from estimates.pricing import compare
 from estimates.pricing import projection as _projection
 from estimates.pricing import terms as _terms
+from estimates.pricing.regions import region_name
 
 QUANTITY_DIGITS = {"max_digits": 30, "decimal_places": 10}
 PRICE_DIGITS = {"max_digits": 20, "decimal_places": 10}
@@ -181,6 +182,28 @@ class PriceBook(models.Model):
         )
         return tuple(
             sorted(set(found), key=lambda region: (region != pricing.DEFAULT_REGION, region))
+        )
+
+    def listed_rates(self, service: str = "", region: str = "") -> list[Rate]:
+        """Every rate row by service and Region (an all-Regions rate under "*"), with its tiers;
+        only one service's or one Region's (its own rates and the all-Regions ones) when asked."""
+        rates = Rate.objects.filter(service__price_book=self)
+        if service:
+            rates = rates.filter(service__code=service)
+        if region:
+            rates = rates.filter(region__in=[region, pricing.ALL_REGIONS])
+        rates = rates.select_related("service").prefetch_related("tiers")
+        return sorted(
+            rates,
+            key=lambda rate: (
+                rate.service.position,
+                rate.service.code,
+                rate.region != pricing.ALL_REGIONS,
+                rate.region != pricing.DEFAULT_REGION,
+                rate.region,
+                rate.position,
+                rate.id,
+            ),
         )
 
     def import_terraform(self, plan: object, usage: object = None) -> terraform.ImportResult:
@@ -445,6 +468,19 @@ class Rate(PriceBookPart):
             raise ValidationError({"per_units": "Must be more than zero."})
         if not self.meters.split():
             raise ValidationError({"meters": "Name at least one usage key."})
+
+    @property
+    def region_name(self) -> str:
+        return "All Regions" if self.region == pricing.ALL_REGIONS else region_name(self.region)
+
+    @property
+    def per_text(self) -> str:
+        return changes.per_text(self.as_spec())
+
+    @property
+    def later_tiers(self) -> list[RateTier]:
+        """The tiers after the first, whose price is the unit price."""
+        return list(self.tiers.all())[1:]
 
     def as_spec(self) -> pricing.RateSpec:
         return pricing.RateSpec(

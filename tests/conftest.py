@@ -24,6 +24,8 @@ FIRST_BOOK_FILE = PRICE_BOOKS / "aws-2026-11.json"
 FIRST_BOOK = read_price_book(FIRST_BOOK_FILE)
 SECOND_BOOK_FILE = PRICE_BOOKS / "aws-2026-12.json"
 SECOND_BOOK = read_price_book(SECOND_BOOK_FILE)
+THIRD_BOOK_FILE = PRICE_BOOKS / "aws-2027-01.json"
+THIRD_BOOK = read_price_book(THIRD_BOOK_FILE)
 
 
 def load_data(name: str):
@@ -77,11 +79,23 @@ def price_book(db) -> PriceBook:
 
 @pytest.fixture
 def second_book(db) -> PriceBook:
-    """The 2026-12 book beside the first, published after it, so it is the current book."""
+    """The 2026-12 book beside the first, published after it, so it is the current book: the
+    world its tests were written for. The books after it are taken out for the test."""
     first = shipped_book(FIRST_BOOK)
     second = shipped_book(SECOND_BOOK)
     assert second.published_at > first.published_at
+    models.QuerySet.delete(PriceBook.objects.exclude(pk__in=[first.pk, second.pk]))
     return second
+
+
+@pytest.fixture
+def third_book(db) -> PriceBook:
+    """The 2027-01 book, the current one, with the two before it."""
+    first = shipped_book(FIRST_BOOK)
+    second = shipped_book(SECOND_BOOK)
+    third = shipped_book(THIRD_BOOK)
+    assert third.published_at > second.published_at > first.published_at
+    return third
 
 
 def first_catalog() -> pricing.Catalog:
@@ -98,6 +112,12 @@ def catalog() -> pricing.Catalog:
 def second_catalog() -> pricing.Catalog:
     """The 2026-12 book as the engine sees it, read from its file with no database."""
     return catalog_from_book(SECOND_BOOK)
+
+
+@pytest.fixture(scope="session")
+def third_catalog() -> pricing.Catalog:
+    """The 2027-01 book as the engine sees it, read from its file with no database."""
+    return catalog_from_book(THIRD_BOOK)
 
 
 class DocumentedClient(Client):

@@ -150,38 +150,30 @@ class TestTiersFromDimensions:
 
 EXPECTED_OUTPUT = """\
 Created draft price book {pk} “AWS Price List import, published 2026-11-21” from “{first}”.
-Imported 10 rates:
-  kms.keys [us-east-1]: $1.00 / key-months
-  kms.symmetric_requests [us-east-1]: $0.035 / 10,000 requests; first 20,000 free
-  kms.asymmetric_requests [us-east-1]: $0.15 / 10,000 requests
-  kms.rsa_key_pair_requests [us-east-1]: $10.00 / 10,000 requests
+New rates (a Region the book had no price in): 2
   kms.keys [eu-west-1]: $1.00 / key-months
   kms.symmetric_requests [eu-west-1]: $0.03 / 10,000 requests; first 20,000 free
+Changed rates: 4
+  kms.symmetric_requests [us-east-1]: $0.035 / 10,000 requests; first 20,000 free
+  kms.rsa_key_pair_requests [us-east-1]: $10.00 / 10,000 requests
+  waf.web_acls [eu-west-1]: $6.00 / web ACL-months
+  waf.bot_control_common_requests [eu-west-1]: $1.20 / 1,000,000 requests; first \
+10,000,000 free
+Unchanged rates: 4
+  kms.keys [us-east-1]: $1.00 / key-months
+  kms.asymmetric_requests [us-east-1]: $0.15 / 10,000 requests
   waf.web_acls [us-east-1]: $5.00 / web ACL-months
   waf.fraud_control_requests [us-east-1]: $1.00 / 1,000 attempts; from 2,000,000: $0.70; \
 from 5,000,000: $0.40; from 15,000,000: $0.20; from 30,000,000: $0.05; first 10,000 free
-  waf.web_acls [eu-west-1]: $6.00 / web ACL-months
-  waf.bot_control_common_requests [eu-west-1]: $1.20 / 1,000,000 requests; first 10,000,000 free
-Not in these files, copied from the book's us-east-1 prices and marked unverified (E):
-  kms.key_rotations [eu-west-1]: $1.00 / rotation-months
-  kms.rsa_2048_requests [eu-west-1]: $0.03 / 10,000 requests
-  kms.asymmetric_requests [eu-west-1]: $0.15 / 10,000 requests
-  kms.ecc_key_pair_requests [eu-west-1]: $0.10 / 10,000 requests
-  kms.rsa_key_pair_requests [eu-west-1]: $10.00 / 10,000 requests
-Changes against “{first}”: 11
+Changes against “{first}”: 6
   added kms.keys [eu-west-1]: $1.00 / key-months
-  added kms.key_rotations [eu-west-1]: $1.00 / rotation-months
   changed kms.symmetric_requests [us-east-1]: $0.03 → $0.035 / 10,000 requests (+16.67%)
   added kms.symmetric_requests [eu-west-1]: $0.03 / 10,000 requests; first 20,000 free
-  added kms.rsa_2048_requests [eu-west-1]: $0.03 / 10,000 requests
-  added kms.asymmetric_requests [eu-west-1]: $0.15 / 10,000 requests
-  added kms.ecc_key_pair_requests [eu-west-1]: $0.10 / 10,000 requests
   changed kms.rsa_key_pair_requests [us-east-1]: $12.00 → $10.00 / 10,000 requests (−16.67%)
-  added kms.rsa_key_pair_requests [eu-west-1]: $10.00 / 10,000 requests
   added waf.web_acls [eu-west-1]: $6.00 / web ACL-months
-  added waf.bot_control_common_requests [eu-west-1]: $1.20 / 1,000,000 requests; \
-first 10,000,000 free
-Usage types not mapped: 2
+  added waf.bot_control_common_requests [eu-west-1]: $1.20 / 1,000,000 requests; first \
+10,000,000 free
+Usage types that matched no rate: 2
   awskms Global-KMS-Requests: no rate has this usage type
   awswaf USE1-ShieldProtected-WebACLV2: no rate has this usage type"""
 
@@ -212,13 +204,11 @@ class TestImportCommand:
             "B",
             "AWS Price List awswaf, published 2026-11-21",
         )
-        rotations = Rate.objects.get(
+        # No price is copied from another Region: a rate the files do not price in Ireland
+        # has no row there.
+        assert not Rate.objects.filter(
             service__price_book=draft, code="key_rotations", region="eu-west-1"
-        )
-        assert (rotations.grade, rotations.source) == (
-            "E",
-            "Assumed equal to us-east-1: not in the AWS Price List files imported",
-        )
+        ).exists()
         assert draft.source_note.splitlines()[-2:] == [
             "Imported from the AWS Price List: awskms, published 2026-11-20T00:00:00Z, "
             "version 20261120000000.",
@@ -256,11 +246,7 @@ class TestImportCommand:
                 pricing.Item(
                     "kms",
                     "eu-west-1",
-                    usage={
-                        "keys": D(10),
-                        "symmetric_requests": D(1_000_000),
-                        "rsa_key_pair_requests": D(10_000),
-                    },
+                    usage={"keys": D(10), "symmetric_requests": D(1_000_000)},
                 ),
                 pricing.Item(
                     "waf",
@@ -273,8 +259,17 @@ class TestImportCommand:
                 ),
             ],
         )
-        # KMS: 10 keys × $1.00 + 98 × $0.03 + 1 × $10.00; WAF: 2 × $6.00 + 5 × $1.00 + 10 × $1.20.
-        assert [q.monthly for q in ireland.items] == [D("22.94"), D("29.00")]
+        # KMS: 10 keys × $1.00 + 98 × $0.03; WAF: 2 × $6.00 + 5 × $1.00 + 10 × $1.20.
+        assert [q.monthly for q in ireland.items] == [D("12.94"), D("29.00")]
+        # KMS's RSA key pair requests have no Irish price in these files: unavailable there.
+        with_rsa = pricing.Item("kms", "eu-west-1", usage={"rsa_key_pair_requests": D(10_000)})
+        assert [(e.field, e.message) for e in pricing.check_items(catalog, (with_rsa,))] == [
+            (
+                "rsa_key_pair_requests",
+                "RSA GenerateDataKeyPair requests (rsa_key_pair_requests) has no price in "
+                "eu-west-1 in this price book: set it to 0 or leave that Region out.",
+            )
+        ]
         assert pricing.quote(catalog, [item]).monthly_total == D("13.43")
         # The old book and the estimate saved with it are unchanged.
         saved = Estimate.objects.get(pk=saved.pk)
@@ -304,7 +299,58 @@ class TestImportCommand:
     def test_importing_the_same_prices_twice_in_one_run_is_harmless(self, price_book, tmp_path):
         lines = run_import(KMS_JSON, KMS_JSON)
 
-        assert lines[1] == "Imported 6 rates:"
+        assert lines[1] == "New rates (a Region the book had no price in): 2"
+        assert lines[4] == "Changed rates: 2"
+
+    def test_the_current_2026_12_book_imports_and_its_replaced_inputs_survive(self, second_book):
+        lines = run_import(KMS_JSON, name="Draft from 2026-12")
+
+        draft = PriceBook.objects.get(name="Draft from 2026-12")
+        assert draft.copied_from == second_book
+        assert lines[0].startswith(f"Created draft price book {draft.pk} ")
+        guardduty = draft.catalog().services["guardduty"]
+        assert (
+            guardduty.replaced_inputs == second_book.catalog().services["guardduty"].replaced_inputs
+        )
+        assert guardduty.replaced_inputs["runtime_monitoring_vcpus"]
+
+    def test_an_offer_adds_a_tier_and_a_free_allowance_the_book_lacked(self, price_book, tmp_path):
+        data = json.loads(KMS_JSON.read_text())
+        dimensions = data["terms"]["OnDemand"]["QKTN4J7U5SHH3Z9E"]
+        (term,) = dimensions.values()
+        ((_, dimension),) = term["priceDimensions"].items()
+        term["priceDimensions"] = {
+            "free": {
+                **dimension,
+                "beginRange": "0",
+                "endRange": "100",
+                "pricePerUnit": {"USD": "0"},
+            },
+            "first": {**dimension, "beginRange": "100", "endRange": "1000"},
+            "then": {
+                **dimension,
+                "beginRange": "1000",
+                "endRange": "Inf",
+                "pricePerUnit": {"USD": "0.0005"},
+            },
+        }
+        path = written(tmp_path / "index.json", json.dumps(data))
+
+        lines = run_import(path, name="Tiers")
+
+        draft = PriceBook.objects.get(name="Tiers")
+        rate = Rate.objects.get(
+            service__price_book=draft, code="rsa_key_pair_requests", region="us-east-1"
+        )
+        assert rate.free_units == D(100)
+        assert tiers(draft, "kms", "rsa_key_pair_requests", "us-east-1") == [
+            (D(0), D(10)),
+            (D(1000), D(5)),
+        ]
+        assert (
+            "  kms.rsa_key_pair_requests [us-east-1]: $10.00 / 10,000 requests; from 1,000: "
+            "$5.00; first 100 free" in lines
+        )
 
     def test_two_skus_pricing_one_rate_differently_stop_the_import(self, price_book, tmp_path):
         data = json.loads(KMS_JSON.read_text())

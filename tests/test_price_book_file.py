@@ -17,6 +17,7 @@ from estimates.prices.book_file import (
     GRADES,
     INPUT_FIELDS,
     NOT_COLUMNS,
+    PRICE_BOOKS,
     RATE_FIELDS,
     REQUIRED,
     SERVICE_FIELDS,
@@ -108,6 +109,20 @@ class TestTheFirstBooksFile:
             10_000,
             10_000,
         ]
+
+
+@pytest.mark.parametrize("path", sorted(PRICE_BOOKS.glob("*.json")), ids=lambda path: path.name)
+def test_every_published_books_dump_reads_back_as_its_file(db, path):
+    """dump → read is lossless for each shipped book, with or without JSON text between."""
+    from_file = read_price_book(path)
+    loaded = load_book(from_file, **model_classes(django_apps), publish=False)
+
+    dumped = dump_book(loaded)
+
+    assert read_price_book(dumped) == from_file  # as import_aws_prices reads the current book
+    assert read_price_book(book_json(dumped)) == from_file
+    assert book_json(dumped) + "\n" == path.read_text(encoding="utf-8")
+    assert catalog_from_book(read_price_book(dumped)) == catalog_from_book(from_file)
 
 
 class TestLoadAndDump:

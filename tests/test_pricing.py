@@ -235,6 +235,67 @@ def test_region_specific_rate_replaces_the_all_regions_rate():
     assert service.regions(("us-east-1", "eu-west-1")) == ("us-east-1", "eu-west-1")
 
 
+def partly_priced_catalog() -> pricing.Catalog:
+    """A service with two rates, one of them priced in Tokyo too."""
+
+    def rate(code: str, region: str, price: str) -> pricing.RateSpec:
+        return pricing.RateSpec(
+            code,
+            code,
+            (code,),
+            Decimal(1),
+            "units",
+            (Tier(Decimal(0), Decimal(price)),),
+            region=region,
+        )
+
+    service = pricing.ServiceSpec(
+        "guardduty",
+        "GuardDuty",
+        (pricing.InputSpec("events", "Events", "events"), pricing.InputSpec("gb", "GB", "GB")),
+        (
+            rate("events", "us-east-1", "4"),
+            rate("events", "ap-northeast-1", "5"),
+            rate("gb", "us-east-1", "1"),
+        ),
+    )
+    return pricing.Catalog(
+        None, "test", "2027-01-01", {"guardduty": service}, ("us-east-1", "ap-northeast-1")
+    )
+
+
+def test_a_service_is_offered_where_any_rate_is_priced_and_the_rest_are_unavailable_there():
+    catalog = partly_priced_catalog()
+
+    assert catalog.service_regions("guardduty") == ("us-east-1", "ap-northeast-1")
+    assert catalog.input_regions("guardduty", "events") == ("us-east-1", "ap-northeast-1")
+    assert catalog.input_regions("guardduty", "gb") == ("us-east-1",)
+    assert [spec.key for spec in catalog.unavailable_inputs("guardduty", "ap-northeast-1")] == [
+        "gb"
+    ]
+    tokyo = Item("guardduty", "ap-northeast-1", usage={"events": Decimal(3)})
+    assert pricing.quote(catalog, [tokyo]).monthly_total == Decimal(15)
+
+
+def test_an_unavailable_input_is_an_error_naming_it_and_the_region_and_zero_is_fine():
+    catalog = partly_priced_catalog()
+    both = ("us-east-1", "ap-northeast-1")
+
+    with pytest.raises(PricingError) as caught:
+        pricing.quote(catalog, [Item("guardduty", regions=both, usage={"gb": Decimal(2)})])
+
+    assert [(e.item, e.field, e.message) for e in caught.value.errors] == [
+        (
+            0,
+            "gb",
+            "GB (gb) has no price in ap-northeast-1 in this price book: "
+            "set it to 0 or leave that Region out.",
+        )
+    ]
+    zero = Item("guardduty", regions=both, usage={"events": Decimal(1), "gb": Decimal(0)})
+    assert pricing.quote(catalog, [zero]).monthly_total == Decimal(9)
+
+
 def test_formatting():
     assert pricing.money(Decimal("1234.565")) == "$1,234.57"
     assert pricing.price_text(Decimal("0.0010")) == "$0.001"

@@ -1693,3 +1693,19 @@ class TestFitRegionsPlan:
 
 def regions_result(usage: str | None = None) -> ImportResult:
     return import_plan(read_plan(load("regions.plan.json")), read_usage(usage))
+
+
+def test_an_input_the_book_has_no_price_for_in_its_region_is_unpriced_not_an_error(
+    third_catalog,
+):
+    """2027-01 prices Network Firewall in us-west-2 for Advanced Inspection traffic only: the
+    plan's firewall endpoints there are unpriced, with the reason, and the rest prices."""
+    fitted = fit(baseline(load("baseline.usage.json")), third_catalog)
+
+    firewall = [i for i in fitted.items if i.service == "network_firewall"]
+    assert [(i.region, dict(i.usage)) for i in firewall] == [("us-west-2", {})]
+    reasons = {(u.address, u.usage_key): u.reason for u in fitted.unpriced}
+    assert reasons[("aws_networkfirewall_firewall.egress", "endpoints")] == (
+        "endpoints has no price in us-west-2 in the current price book"
+    )
+    assert pricing.quote(third_catalog, [i.as_item() for i in fitted.items]).monthly_total > 0

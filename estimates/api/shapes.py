@@ -606,6 +606,15 @@ class InCatalog:
 
 
 @dataclass(frozen=True)
+class InputInCatalog:
+    """A usage input with the catalog that says where it has a price."""
+
+    catalog: pricing.Catalog
+    service: pricing.ServiceSpec
+    spec: pricing.InputSpec
+
+
+@dataclass(frozen=True)
 class SavedLinks:
     id: str
     url: str
@@ -664,14 +673,33 @@ REGION = answer(
 USAGE_INPUT = answer(
     "UsageInput",
     "One usage input of a service.",
-    Field("key", text("The usage key, as the quote body's usage names it."), lambda s: s.key),
-    Field("label", text("What to enter."), lambda s: s.label),
-    Field("unit", text("Its unit."), lambda s: s.unit),
-    Field("help", text("More about it, or an empty string."), lambda s: s.help),
-    Field("min", ref(QUANTITY, "The smallest value allowed."), lambda s: quantity(s.min_value)),
-    Field("max", ref(QUANTITY, "The largest value allowed."), lambda s: quantity(s.max_value)),
+    Field("key", text("The usage key, as the quote body's usage names it."), lambda i: i.spec.key),
+    Field("label", text("What to enter."), lambda i: i.spec.label),
+    Field("unit", text("Its unit."), lambda i: i.spec.unit),
+    Field("help", text("More about it, or an empty string."), lambda i: i.spec.help),
     Field(
-        "step", {"enum": ["1", "any"], "description": '"1" for whole numbers.'}, lambda s: s.step
+        "min",
+        ref(QUANTITY, "The smallest value allowed."),
+        lambda i: quantity(i.spec.min_value),
+    ),
+    Field(
+        "max",
+        ref(QUANTITY, "The largest value allowed."),
+        lambda i: quantity(i.spec.max_value),
+    ),
+    Field(
+        "step",
+        {"enum": ["1", "any"], "description": '"1" for whole numbers.'},
+        lambda i: i.spec.step,
+    ),
+    Field(
+        "regions",
+        array(
+            {"type": "string"},
+            "The Regions where this input has a price: elsewhere among the service's Regions it "
+            "is unavailable, and a quantity above 0 there is a 400 naming the input and Region.",
+        ),
+        lambda i: list(i.catalog.input_regions(i.service.code, i.spec.key)),
     ),
 )
 SERVICE = answer(
@@ -692,13 +720,16 @@ SERVICE = answer(
     ),
     Field(
         "regions",
-        array({"type": "string"}, "The Regions the book prices it in."),
+        array({"type": "string"}, "The Regions where the book prices any of its rates."),
         lambda s: list(s.catalog.service_regions(s.service.code)),
     ),
     Field(
         "inputs",
         array(ref(USAGE_INPUT), "Its usage inputs, in the editor's order."),
-        lambda s: [USAGE_INPUT.write(spec) for spec in s.service.inputs],
+        lambda s: [
+            USAGE_INPUT.write(InputInCatalog(s.catalog, s.service, spec))
+            for spec in s.service.inputs
+        ],
     ),
 )
 CATALOG = answer(

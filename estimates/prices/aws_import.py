@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +30,7 @@ from estimates.prices.book_file import BookData, rate_spec
 from estimates.prices.usage_types import (
     HOURLY_UNITS,
     HOURS_PER_MONTH,
+    REGION_CODES,
     split_usage_type,
 )
 
@@ -62,6 +63,12 @@ class OfferProduct:
     usage_type: str
     region_code: str
     dimensions: tuple[PriceDimension, ...]
+    # Data derived from the Price List (a public capture, not AWS's file) names its own source
+    # and grade, and the rate it prices (service code, rate code) when its usage type was not
+    # captured; an offer file read from AWS leaves them empty: "AWS Price List …", grade B.
+    citation: str = ""
+    grade: str = ""
+    rate: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class Offer:
     publication_date: str
     version: str
     products: tuple[OfferProduct, ...]
+    note: str = ""  # the line the book's source note gets; AWS's file: its code and version
 
 
 def read_offer_file(path: str | Path) -> Offer:
@@ -156,76 +164,100 @@ def parse_offer_json(text: str, source: str) -> Offer:
 
 
 def parse_offer_csv(text: str, source: str) -> Offer:
-    """The CSV variant: five metadata rows, a header row, then one row per price dimension."""
+    """The CSV variant from its whole text."""
+    return read_offer_csv(io.StringIO(text, newline=""), source)
+
+
+def read_offer_csv(
+    lines: Iterable[str], source: str, keep: Callable[[str], bool] | None = None
+) -> Offer:
+    """The CSV variant, read row by row from `lines` (a file or an HTTP stream): five metadata
+    rows, a header row, then one row per price dimension. With `keep`, only the price rows of
+    usage types it accepts are held; the others are listed by usage type alone, so memory stays
+    bounded by what the book prices, however large the file."""
+    rows = csv.reader(lines)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        first = next(rows, None)
+        if not first or first[0] != "FormatVersion":
+            raise AwsPriceListError(
+                f"{source}: not an AWS Price List CSV offer file "
+                "(its first row is not FormatVersion)."
+            )
+        metadata_rows = [first]
+        for _ in CSV_METADATA_ROWS[1:]:
+            row = next(rows, None)
+            if row is None:
+                break
+            metadata_rows.append(row)
+        metadata = {row[0]: row[1] if len(row) > 1 else "" for row in metadata_rows if row}
+        missing = [name for name in CSV_METADATA_ROWS if name not in metadata]
+        if missing:
+            raise AwsPriceListError(f"{source}: the metadata rows lack {', '.join(missing)}.")
+        _check_format_version(metadata["FormatVersion"], source)
+        header = next(rows, None)
+        if header is None:
+            raise AwsPriceListError(f"{source}: the header row is missing.")
+        columns = {_column_key(name): index for index, name in enumerate(header)}
+        needed = ("SKU", "TermType", "StartingRange", "EndingRange", "Unit", "PricePerUnit")
+        absent = [name for name in (*needed, "usageType") if _column_key(name) not in columns]
+        if absent:
+            raise AwsPriceListError(f"{source}: the header row lacks {', '.join(absent)}.")
+
+        def cell(row: list[str], name: str) -> str:
+            index = columns.get(_column_key(name))
+            return row[index] if index is not None else ""
+
+        by_sku: dict[str, tuple[str, str, list[PriceDimension]]] = {}
+        left_out: dict[str, str] = {}  # usage type → a SKU of it, for the report
+        for row in rows:
+            if not any(row):
+                continue
+            if len(row) != len(header):
+                raise AwsPriceListError(
+                    f"{source}: row {rows.line_num} has {len(row)} cells; "
+                    f"the header has {len(header)} (a truncated or damaged file)."
+                )
+            if cell(row, "TermType") != ON_DEMAND:
+                continue
+            sku, usage_type = cell(row, "SKU"), cell(row, "usageType")
+            if keep is not None and not keep(usage_type):
+                left_out.setdefault(usage_type, sku)
+                continue
+            currency = cell(row, "Currency") or CURRENCY
+            if currency != CURRENCY:
+                raise AwsPriceListError(
+                    f"{source}: SKU {sku}: prices must be in USD, not {currency}."
+                )
+            _, _, dimensions = by_sku.setdefault(sku, (usage_type, cell(row, "Region Code"), []))
+            dimensions.append(
+                _dimension(
+                    source,
+                    sku,
+                    begin=cell(row, "StartingRange") or "0",
+                    end=cell(row, "EndingRange") or "Inf",
+                    unit=cell(row, "Unit"),
+                    price=cell(row, "PricePerUnit"),
+                    description=cell(row, "PriceDescription"),
+                )
+            )
     except csv.Error as error:
         raise AwsPriceListError(f"{source}: not valid CSV ({error}).") from None
-    if not rows or not rows[0] or rows[0][0] != "FormatVersion":
-        raise AwsPriceListError(
-            f"{source}: not an AWS Price List CSV offer file (its first row is not FormatVersion)."
+    products = [
+        OfferProduct(
+            sku=sku,
+            usage_type=usage_type,
+            region_code=region_code,
+            dimensions=_sorted_dimensions(dimensions, source, sku),
         )
-    metadata = {row[0]: row[1] if len(row) > 1 else "" for row in rows[: len(CSV_METADATA_ROWS)]}
-    missing = [name for name in CSV_METADATA_ROWS if name not in metadata]
-    if missing:
-        raise AwsPriceListError(f"{source}: the metadata rows lack {', '.join(missing)}.")
-    _check_format_version(metadata["FormatVersion"], source)
-    if len(rows) <= len(CSV_METADATA_ROWS):
-        raise AwsPriceListError(f"{source}: the header row is missing.")
-    header = rows[len(CSV_METADATA_ROWS)]
-    columns = {_column_key(name): index for index, name in enumerate(header)}
-    needed = ("SKU", "TermType", "StartingRange", "EndingRange", "Unit", "PricePerUnit")
-    absent = [name for name in (*needed, "usageType") if _column_key(name) not in columns]
-    if absent:
-        raise AwsPriceListError(f"{source}: the header row lacks {', '.join(absent)}.")
-
-    def cell(row: list[str], name: str) -> str:
-        index = columns.get(_column_key(name))
-        return row[index] if index is not None else ""
-
-    by_sku: dict[str, tuple[str, str, list[PriceDimension]]] = {}
-    first_row = len(CSV_METADATA_ROWS) + 2
-    for line, row in enumerate(rows[len(CSV_METADATA_ROWS) + 1 :], start=first_row):
-        if not any(row):
-            continue
-        if len(row) != len(header):
-            raise AwsPriceListError(
-                f"{source}: row {line} has {len(row)} cells; the header has {len(header)}."
-            )
-        if cell(row, "TermType") != ON_DEMAND:
-            continue
-        sku = cell(row, "SKU")
-        currency = cell(row, "Currency") or CURRENCY
-        if currency != CURRENCY:
-            raise AwsPriceListError(f"{source}: SKU {sku}: prices must be in USD, not {currency}.")
-        _, _, dimensions = by_sku.setdefault(
-            sku, (cell(row, "usageType"), cell(row, "Region Code"), [])
-        )
-        dimensions.append(
-            _dimension(
-                source,
-                sku,
-                begin=cell(row, "StartingRange") or "0",
-                end=cell(row, "EndingRange") or "Inf",
-                unit=cell(row, "Unit"),
-                price=cell(row, "PricePerUnit"),
-                description=cell(row, "PriceDescription"),
-            )
-        )
+        for sku, (usage_type, region_code, dimensions) in by_sku.items()
+    ]
+    products += [OfferProduct(sku, usage_type, "", ()) for usage_type, sku in left_out.items()]
     return Offer(
         source=source,
         offer_code=metadata["OfferCode"],
         publication_date=metadata["Publication Date"],
         version=metadata["Version"],
-        products=tuple(
-            OfferProduct(
-                sku=sku,
-                usage_type=usage_type,
-                region_code=region_code,
-                dimensions=_sorted_dimensions(dimensions, source, sku),
-            )
-            for sku, (usage_type, region_code, dimensions) in by_sku.items()
-        ),
+        products=tuple(products),
     )
 
 
@@ -298,6 +330,11 @@ def tiers_from_dimensions(
 # A book with the offers' prices
 
 
+NEW = "new"
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+
+
 @dataclass(frozen=True)
 class ImportedRate:
     service: str
@@ -306,6 +343,7 @@ class ImportedRate:
     spec: pricing.RateSpec
     sku: str
     usage_type: str
+    status: str = NEW  # NEW: the book had no price there; CHANGED; UNCHANGED
 
 
 @dataclass(frozen=True)
@@ -317,12 +355,15 @@ class Unmapped:
 
 @dataclass(frozen=True)
 class OfferImport:
-    """A book's data with the offers' prices in it, and what the offers changed or left out."""
+    """A book's data with the offers' prices in it, and what the offers added, changed, confirmed
+    or could not map."""
 
     book: BookData
     imported: tuple[ImportedRate, ...]
-    assumed: tuple[ImportedRate, ...]
     unmapped: tuple[Unmapped, ...]
+
+    def with_status(self, status: str) -> tuple[ImportedRate, ...]:
+        return tuple(entry for entry in self.imported if entry.status == status)
 
 
 def import_offers(
@@ -330,8 +371,10 @@ def import_offers(
 ) -> OfferImport:
     """`book` with the offers' prices, as a new book's data; AwsPriceListError if nothing maps.
 
-    A rate gets a row of its own in each Region the offers price it in. A service that gains a
-    Region gets every other rate there too: copies of the default Region's, graded E.
+    A rate gets a row of its own in each Region the offers price it in: a new Region, a new tier
+    or a new free allowance is added, not only a changed price. A Region the offers price only
+    some rates of a service in gets only those: no price is copied from another Region (a
+    service's other inputs are unavailable there, see pricing.ServiceSpec.input_regions).
     """
     known = {service["aws_offer_code"] for service in book["services"]} - {""}
     for offer in offers:
@@ -348,26 +391,27 @@ def import_offers(
         raise AwsPriceListError(
             "No usage type in these files maps to a rate of the price book; nothing imported."
         )
-    work.fill_new_regions()
-    notes = [
-        f"Imported from the AWS Price List: {offer.offer_code}, published "
-        f"{offer.publication_date}, version {offer.version}."
-        for offer in offers
-    ]
+    notes = [offer.note or _offer_note(offer) for offer in offers]
     return OfferImport(
         book={
             **book,
             "name": name or _draft_name(offers),
             "effective_date": effective_date,
-            "source_note": "\n".join([book["source_note"], *notes]).strip(),
+            "source_note": "\n".join(dict.fromkeys([book["source_note"], *notes])).strip(),
             "services": [
                 {**service, "rates": rates}
                 for service, rates in zip(book["services"], work.rates, strict=True)
             ],
         },
         imported=tuple(work.imported),
-        assumed=tuple(work.assumed),
         unmapped=tuple(work.unmapped),
+    )
+
+
+def _offer_note(offer: Offer) -> str:
+    return (
+        f"Imported from the AWS Price List: {offer.offer_code}, published "
+        f"{offer.publication_date}, version {offer.version}."
     )
 
 
@@ -396,23 +440,36 @@ class _Work:
                     mapping = (service["aws_offer_code"], rate["aws_usage_type"])
                     self.by_usage_type.setdefault(mapping, set()).add((index, rate["code"]))
             self.rates.append(rates)
+        # A rate a book lists with no Region yet (a new dimension): its definition, for the
+        # first Region an offer prices it in.
+        self.templates: dict[tuple[int, str], dict] = {}
+        for index, service in enumerate(book["services"]):
+            for rate in service["rates"]:
+                self.templates.setdefault((index, rate["code"]), {**rate, "regions": ()})
+                self.by_key.setdefault((index, rate["code"]), {})
+        self.service_index = {code: index for index, code in enumerate(self.codes)}
         self.seen: dict[tuple[int, str, str], tuple[str, tuple]] = {}
-        self.new_regions: dict[int, set[str]] = {}
         self.imported: list[ImportedRate] = []
-        self.assumed: list[ImportedRate] = []
         self.unmapped: list[Unmapped] = []
 
     def add_product(self, offer: Offer, product: OfferProduct) -> None:
         region, usage_type = split_usage_type(product.usage_type, product.region_code)
-        targets = self.by_usage_type.get((offer.offer_code, usage_type))
+        if product.rate is not None:
+            service, code = product.rate
+            found = (self.service_index.get(service), code)
+            targets = {found} if found in self.templates else set()
+        else:
+            targets = self.by_usage_type.get((offer.offer_code, usage_type))
         if not targets:
             return self.skip(offer, product, "no rate has this usage type")
         if not region:
             return self.skip(offer, product, "no Region")
+        if region not in REGION_CODES and not (product.rate and region == pricing.ALL_REGIONS):
+            return self.skip(offer, product, f"Region {region!r} is not in costcalc's table")
         if not product.dimensions:
             return self.skip(offer, product, "no OnDemand price")
         for service, code in sorted(targets):
-            template = _template(self.by_key[(service, code)])
+            template = self.template(service, code)
             free_units, tiers = tiers_from_dimensions(
                 product.dimensions, template["per_units"], template["free_units"]
             )
@@ -425,54 +482,30 @@ class _Work:
                     )
                 continue
             self.seen[key] = (product.sku, (free_units, tiers))
-            if not self.has_region(service, region):
-                self.new_regions.setdefault(service, set()).add(region)
-            spec = self.store(
+            source = product.citation or (
+                f"AWS Price List {offer.offer_code}, published {offer.publication_date[:10]}"
+            )
+            spec, status = self.store(
                 service,
                 code,
                 region,
                 free_units=free_units,
                 tiers=tiers,
-                grade="B",
-                source=f"AWS Price List {offer.offer_code}, published "
-                f"{offer.publication_date[:10]}",
+                grade=product.grade or "B",
+                source=source,
+                usage_type=usage_type if _is_usage_type(usage_type) else "",
+                restamp=bool(product.citation),
             )
             self.imported.append(
-                ImportedRate(self.codes[service], code, region, spec, product.sku, usage_type)
+                ImportedRate(
+                    self.codes[service], code, region, spec, product.sku, usage_type, status
+                )
             )
 
     def skip(self, offer: Offer, product: OfferProduct, reason: str) -> None:
         entry = Unmapped(offer.offer_code, product.usage_type or f"(SKU {product.sku})", reason)
         if entry not in self.unmapped:
             self.unmapped.append(entry)
-
-    def has_region(self, service: int, region: str) -> bool:
-        return any(
-            region in regions or pricing.ALL_REGIONS in regions
-            for (owner, _), regions in self.by_key.items()
-            if owner == service
-        )
-
-    def fill_new_regions(self) -> None:
-        """A service that gains a Region keeps every rate there: copies of the default Region's."""
-        for (service, code), regions in self.by_key.items():
-            if pricing.ALL_REGIONS in regions:
-                continue
-            for region in sorted(self.new_regions.get(service, ())):
-                if region in regions:
-                    continue
-                template = _template(regions)
-                spec = self.store(
-                    service,
-                    code,
-                    region,
-                    free_units=template["free_units"],
-                    tiers=tuple(pricing.Tier(t["start"], t["price"]) for t in template["tiers"]),
-                    grade="E",
-                    source=f"Assumed equal to {template['regions'][0]}: not in the AWS Price "
-                    "List files imported",
-                )
-                self.assumed.append(ImportedRate(self.codes[service], code, region, spec, "", ""))
 
     def store(
         self,
@@ -484,27 +517,55 @@ class _Work:
         tiers: Sequence[pricing.Tier],
         grade: str,
         source: str,
-    ) -> pricing.RateSpec:
-        """The rate's entry for the Region, made from the template's when it has none yet."""
+        usage_type: str = "",
+        restamp: bool = False,
+    ) -> tuple[pricing.RateSpec, str]:
+        """The rate's entry for the Region, made from the template's when it has none yet, and
+        whether it is new, changed or unchanged. An unchanged price keeps its grade and source,
+        unless the product cites its own (`restamp`: research names a source per Region)."""
         regions = self.by_key[(service, code)]
         old = regions.get(region)
-        entry = {
-            **(old or _template(regions)),
-            "regions": (region,),
+        prices = {
             "free_units": free_units,
             "tiers": [{"start": tier.start, "price": tier.price} for tier in tiers],
+        }
+        # A Region an all-Regions rate covers already has that price: the same price confirms
+        # it (no row of its own), another one is a change there.
+        standing = old or regions.get(pricing.ALL_REGIONS)
+        unchanged = standing is not None and all(
+            standing[name] == value for name, value in prices.items()
+        )
+        if unchanged and not (restamp and old is not None):
+            return rate_spec(standing, region), UNCHANGED
+        entry = {
+            **(old or self.template(service, code)),
+            "regions": (region,),
+            **prices,
             "grade": grade,
             "source": source[:300],
         }
+        if usage_type:
+            entry["aws_usage_type"] = usage_type[:120]
         rates = self.rates[service]
         if old is None:
-            # After the rate's other Regions, where a row added to the book would sort.
-            last = max(index for index, rate in enumerate(rates) if rate["code"] == code)
-            rates.insert(last + 1, entry)
+            # After the rate's other Regions, where a row added to the book would sort; a rate
+            # the book had in no Region goes last.
+            placed = [index for index, rate in enumerate(rates) if rate["code"] == code]
+            rates.insert(placed[-1] + 1 if placed else len(rates), entry)
         else:
             rates[next(index for index, rate in enumerate(rates) if rate is old)] = entry
         regions[region] = entry
-        return rate_spec(entry, region)
+        status = UNCHANGED if unchanged else NEW if standing is None else CHANGED
+        return rate_spec(entry, region), status
+
+    def template(self, service: int, code: str) -> dict:
+        regions = self.by_key[(service, code)]
+        return _template(regions) if regions else self.templates[(service, code)]
+
+
+def _is_usage_type(text: str) -> bool:
+    """A usage type as AWS writes one, not a note where none was captured."""
+    return bool(text) and all(char.isalnum() or char in "-_.:" for char in text)
 
 
 def _template(regions: dict[str, dict]) -> dict:

@@ -259,7 +259,8 @@ CONVERSIONS = {  # field: (file value → column, column → file value)
     "rate_codes": (" ".join, lambda text: tuple(text.split())),
     "replaced_inputs": (
         lambda entries: {entry["key"]: list(entry["replaced_by"]) for entry in entries},
-        lambda found: [{"key": key, "replaced_by": tuple(new)} for key, new in found.items()],
+        # Lists, as a file read back holds them: the round trip dump → read must not need JSON.
+        lambda found: [{"key": key, "replaced_by": list(new)} for key, new in found.items()],
     ),
 }
 
@@ -693,3 +694,41 @@ def book_json(value: object, indent: str = "", taken: int = 0) -> str:
         prefix = f"{json.dumps(key, ensure_ascii=False)}: "
         lines.append(inner + prefix + book_json(entry, inner, len(prefix)))
     return "{\n" + ",\n".join(lines) + f"\n{indent}}}"
+
+
+def book_file_data(book: BookData) -> dict:
+    """A book read from a file (or built by an import) in the file's format, as dump_book writes
+    a loaded one: no database needed, so a script can write a book file from data."""
+    services = []
+    for service in book["services"]:
+        rates: list[dict] = []
+        for rate in service["rates"]:
+            for region_code in rate["regions"]:
+                entry = _dumped(
+                    RATE_FIELDS,
+                    {
+                        **rate,
+                        "regions": (region_code,),
+                        "tiers": [_dumped(TIER_FIELDS, tier) for tier in rate["tiers"]],
+                    },
+                )
+                if rates and {**rates[-1], "regions": None} == {**entry, "regions": None}:
+                    rates[-1]["regions"].append(region_code)
+                else:
+                    rates.append(entry)
+        services.append(
+            _dumped(
+                SERVICE_FIELDS,
+                {
+                    **service,
+                    "inputs": [_dumped(INPUT_FIELDS, entry) for entry in service["inputs"]],
+                    "rates": rates,
+                    "waivers": [_dumped(WAIVER_FIELDS, entry) for entry in service["waivers"]],
+                    "replaced_inputs": [
+                        {"key": entry["key"], "replaced_by": list(entry["replaced_by"])}
+                        for entry in service["replaced_inputs"]
+                    ],
+                },
+            )
+        )
+    return _dumped(BOOK_FIELDS, {**book, "format": FORMAT, "services": services})

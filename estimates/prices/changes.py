@@ -144,6 +144,41 @@ class Comparison:
     def changed(self) -> tuple[RateChange, ...]:
         return tuple(change for change in self.changes if change.kind == CHANGED)
 
+    @property
+    def changed_prices(self) -> int:
+        """The rows of the changed table: a tier whose price moved, or a free allowance."""
+        return sum(len(change.tiers) + change.free_units_changed for change in self.changed)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A service the book lacks prices for in a Region: all of them, or some of its rates."""
+
+    service: str
+    service_name: str
+    region: str
+    missing: tuple[str, ...]  # the labels of the rates without a price there
+    whole_service: bool
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+
+def coverage_gaps(catalog: Catalog, regions: tuple[str, ...]) -> tuple[Gap, ...]:
+    """In each of `regions`, what each service of the book has no price for."""
+    gaps = []
+    for service in catalog.services.values():
+        labels = {rate.code: rate.label for rate in service.rates}
+        for region in regions:
+            priced = {rate.code for rate in service.rates_for(region)}
+            missing = tuple(label for code, label in labels.items() if code not in priced)
+            if missing:
+                gaps.append(
+                    Gap(service.code, service.name, region, missing, len(missing) == len(labels))
+                )
+    return tuple(gaps)
+
 
 def compare_catalogs(old: Catalog, new: Catalog) -> Comparison:
     """Every rate whose price differs between two books, and those only one book has."""

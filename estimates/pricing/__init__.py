@@ -34,6 +34,10 @@ Organisation rules (one estimate is one AWS organisation under consolidated bill
   estimate covers them (WAF on resources Shield Advanced protects); the line stays, with why.
 - A rate may bind for a term (`commitment_months`, e.g. Shield Advanced's one year): the engine
   prices a month as any other and reports the term; projection.py shows what it commits.
+- A service is offered in a Region when any of its rates has a price there. An input whose rates
+  lack a price in a card's Region is unavailable there: a quantity above 0 is an error naming
+  the input and the Region, and the card's other inputs price as usual. No price is borrowed
+  from another Region.
 """
 
 from __future__ import annotations
@@ -165,12 +169,17 @@ class ServiceSpec:
         return next((spec for spec in self.inputs if spec.key == key), None)
 
     def regions(self, book_regions: Iterable[str]) -> tuple[str, ...]:
-        """The Regions where every rate of this service has a price (its own or all Regions')."""
-        codes = {rate.code for rate in self.rates}
+        """The Regions where any rate of this service has a price (its own or all Regions')."""
+        return tuple(region for region in book_regions if self.rates_for(region))
+
+    def input_regions(self, key: str, book_regions: Iterable[str]) -> tuple[str, ...]:
+        """The Regions where an input can be priced: every rate that meters it has a price
+        there. An input no rate meters (a flag) goes wherever the service does."""
+        codes = {rate.code for rate in self.rates if key in rate.meters}
         return tuple(
             region
-            for region in book_regions
-            if {rate.code for rate in self.rates_for(region)} == codes
+            for region in self.regions(book_regions)
+            if codes <= {rate.code for rate in self.rates_for(region)}
         )
 
     def rates_for(self, region: str) -> tuple[RateSpec, ...]:
@@ -227,6 +236,26 @@ class Catalog:
     @cached_property
     def _service_regions(self) -> dict[str, tuple[str, ...]]:
         return {}  # filled by service_regions: a catalog lives as long as its process
+
+    def input_regions(self, code: str, key: str) -> tuple[str, ...]:
+        """The Regions of the book where a service's input has a price."""
+        found = self._input_regions.get((code, key))
+        if found is None:
+            found = self.services[code].input_regions(key, self.regions)
+            self._input_regions[(code, key)] = found
+        return found
+
+    def unavailable_inputs(self, code: str, region: str) -> tuple[InputSpec, ...]:
+        """The inputs of a service offered in `region` that have no price there."""
+        return tuple(
+            spec
+            for spec in self.services[code].inputs
+            if region not in self.input_regions(code, spec.key)
+        )
+
+    @cached_property
+    def _input_regions(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {}  # filled by input_regions, as _service_regions
 
 
 def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
@@ -1073,8 +1102,27 @@ def check_item(catalog: Catalog, item: Item, index: int | None = None) -> list[F
     if not 1 <= item.accounts <= MAX_ACCOUNTS:
         errors.append(FieldError(index, "accounts", check_accounts(item.accounts)))
     messages = check_usage(service, item.usage)
+    for key, value in item.usage.items():
+        if key in messages or value == 0 or service.input(key) is None:
+            continue
+        missing = [
+            region
+            for region in item.regions
+            if region in offered and region not in catalog.input_regions(item.service, key)
+        ]
+        if missing:
+            messages[key] = unavailable_message(service.input(key), missing)
     errors.extend(FieldError(index, key, message) for key, message in messages.items())
     return errors
+
+
+def unavailable_message(spec: InputSpec, regions: Iterable[str]) -> str:
+    """Why an input cannot be used in some Regions: the book has no price for it there."""
+    names = ", ".join(regions)
+    return (
+        f"{spec.label} ({spec.key}) has no price in {names} in this price book: "
+        "set it to 0 or leave that Region out."
+    )
 
 
 def check_accounts(accounts: object) -> str | None:

@@ -55,6 +55,27 @@ REGIONS = {
         Region("us-gov-west-1", "AWS GovCloud (US-West)", ("UGW1",)),
     )
 }
+# The commercial Regions a security baseline most often spans: every price book aims to price each
+# service in each of them, and /prices/<id>/ lists what it lacks there.
+BASELINE_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+)
 # `USE1` → `us-east-1`, for reading Price List usage types.
 REGION_BY_PRICE_LIST_PREFIX = {
     prefix: region.code for region in REGIONS.values() for prefix in region.price_list_prefixes

@@ -125,9 +125,30 @@ class CardForm(forms.Form):
         self.fields["regions"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
         self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
         if self.service_spec:
+            picked = self._picked_regions(regions)
             for spec in self.service_spec.inputs:
-                self.fields[spec.key] = QuantityField(spec)
+                field = self.fields[spec.key] = QuantityField(spec)
+                missing = [r for r in picked if r not in catalog.input_regions(code, spec.key)]
+                if missing:
+                    # Disabled: the browser sends nothing and Django keeps the initial 0, so
+                    # the card's other inputs price as usual.
+                    field.disabled = True
+                    field.unavailable = pricing.unavailable_message(spec, missing)
         describe(self, *self.fields.keys() - {"service", "regions"})
+        for bound in self.unavailable_fields():
+            attrs = bound.field.widget.attrs
+            attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
+
+    def _picked_regions(self, offered: tuple[str, ...]) -> list[str]:
+        """The offered Regions this card has picked, as sent or as it starts."""
+        if self.is_bound:
+            name = self.add_prefix("regions")
+            getlist = getattr(self.data, "getlist", None)
+            sent = getlist(name) if getlist else self.data.get(name) or []
+            sent = [sent] if isinstance(sent, str) else sent
+        else:
+            sent = self.initial.get("regions") or self.fields["regions"].initial
+        return [region for region in sent if region in offered]
 
     def clean_service(self) -> str:
         code = self.cleaned_data["service"]
@@ -152,6 +173,9 @@ class CardForm(forms.Form):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, error.message)
         return cleaned
+
+    def unavailable_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.usage_fields() if getattr(field.field, "unavailable", "")]
 
     def multiplier(self) -> str:
         """`× 40 accounts × 4 Regions` as typed, or "" for one account in one Region."""

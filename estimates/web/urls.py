@@ -39,6 +39,7 @@ compare_patterns = [
 # The price books, and what changed between two of them.
 prices_patterns = [
     path("", prices.price_books, name="index"),
+    path("<int:book_id>/", prices.price_book_detail, name="detail"),
     path("compare/<int:old_id>/<int:new_id>/", prices.price_book_compare, name="compare"),
 ]
 

@@ -75,7 +75,17 @@ class TestServices:
         for service in body["services"]:
             assert service["inputs"], service["code"]
             for usage_input in service["inputs"]:
-                assert set(usage_input) == {"key", "label", "unit", "help", "min", "max", "step"}
+                assert set(usage_input) == {
+                    "key",
+                    "label",
+                    "unit",
+                    "help",
+                    "min",
+                    "max",
+                    "step",
+                    "regions",
+                }
+                assert usage_input["regions"] == ["us-east-1"]
                 assert usage_input["label"]
                 assert usage_input["unit"]
 
@@ -98,6 +108,7 @@ class TestServices:
             "min": "0",
             "max": "1000000000000000",
             "step": "any",
+            "regions": ["us-east-1"],
         }
 
     def test_bounds_and_steps_of_a_switch_input(self, client, price_book):

@@ -28,8 +28,11 @@ def line(body: dict, item: int, usage_key: str) -> dict:
 
 
 @pytest.mark.django_db
-def test_the_migrations_publish_it_as_the_current_book():
-    assert PriceBook.objects.current().name == SECOND_BOOK["name"]
+def test_the_migrations_publish_it_and_the_2027_01_book_after_it():
+    second = PriceBook.objects.get(name=SECOND_BOOK["name"])
+    assert second.is_published
+    assert PriceBook.objects.current().name == "AWS list prices, 2027-01"
+    assert PriceBook.objects.current().published_at > second.published_at
 
 
 @pytest.mark.django_db

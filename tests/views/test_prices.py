@@ -1,5 +1,6 @@
 """The price books page (/prices/) and the comparison of two books (/prices/compare/<a>/<b>/)."""
 
+import html
 import re
 from decimal import Decimal as D
 
@@ -64,6 +65,27 @@ class TestPriceBooks:
             response.content.decode()
         )
 
+    def test_against_the_current_book_compares_the_older_book_first(self, client, second_book):
+        first = PriceBook.objects.get(name="AWS list prices, US East (N. Virginia), 2026-11")
+
+        body = client.get(self.url).content.decode()
+
+        row = body[body.index(f'<tr data-book="{first.pk}"') :]
+        row = row[: row.index("</tr>")]
+        assert f'<a href="{compare_url(first, second_book)}">Against the current book</a>' in row
+        assert compare_url(second_book, first) not in body
+        assert f'<a href="/prices/{first.pk}/">{first.name}</a>' in row
+
+    def test_the_count_of_changes_matches_the_rows_below_it(self, client, second_book):
+        first = PriceBook.objects.get(name="AWS list prices, US East (N. Virginia), 2026-11")
+
+        body = client.get(compare_url(first, second_book)).content.decode()
+
+        changed = body[body.index('<table class="rate-changes" id="changed">') :]
+        changed = changed[: changed.index("</table>")]
+        assert changed.count("<tr>") - 1 == 5  # the header row aside
+        assert "4 rates changed (5 prices, a row each below), 167 added, 2 removed." in body
+
     def test_post_is_not_allowed(self, client, price_book):
         response = client.post(self.url)
 
@@ -106,7 +128,7 @@ class TestCompare:
             ("kms.key_rotations.us-east-1", "removed"),
         ]
         assert '<p class="summary" id="summary">' in body
-        assert "3 rates changed, 1 added, 1 removed." in body
+        assert "3 rates changed (3 prices, a row each below), 1 added, 1 removed." in body
         changed = body[body.index('data-rate="kms.symmetric_requests.us-east-1"') :]
         changed = changed[: changed.index("</tbody>")]
         cells = re.findall(r"<td[^>]*>(.*?)</td>", changed, re.S)
@@ -156,3 +178,106 @@ class TestCompare:
         response = client.post(compare_url(price_book, price_book))
 
         assert response.status_code == 405
+
+
+RATE_ROW = re.compile(r'<tr data-rate="([^"]+)">(.*?)</tr>', re.S)
+
+
+def cells(row: str) -> list[str]:
+    found = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    return [
+        html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()) for cell in found
+    ]
+
+
+class TestPriceBookDetail:
+    def url(self, book: PriceBook) -> str:
+        return reverse("prices:detail", args=[book.pk])
+
+    def test_lists_every_rate_with_its_price_tiers_free_allowance_grade_and_source(
+        self, client, second_book
+    ):
+        response = client.get(self.url(second_book))
+
+        assert response.status_code == 200
+        body = response.content.decode()
+        rows = dict(RATE_ROW.findall(body))
+        assert len(rows) == Rate.objects.filter(service__price_book=second_book).count()
+        requests = rate(second_book, "kms", "symmetric_requests")
+        assert cells(rows["kms.symmetric_requests.us-east-1"]) == [
+            "AWS Key Management Service (KMS)",
+            "US East (N. Virginia) (us-east-1)",
+            "Symmetric requests",
+            "$0.03",
+            "10,000 requests",
+            "",
+            "20,000 requests",
+            "KMS-Requests",
+            requests.grade,
+            requests.source,
+        ]
+        fraud = cells(rows["waf.fraud_control_requests.*"])
+        assert fraud[1] == "All Regions"
+        assert fraud[5] == (
+            "from 2,000,000: $0.70; from 5,000,000: $0.40; from 15,000,000: $0.20; "
+            "from 30,000,000: $0.05"
+        )
+        assert_strict_csp(response)
+
+    def test_filters_by_service_and_region_with_a_plain_get_form(self, client, second_book):
+        response = client.get(self.url(second_book), {"service": "kms", "region": "eu-west-1"})
+
+        body = response.content.decode()
+        assert f'<form class="rate-filter" method="get" action="{self.url(second_book)}">' in body
+        assert [key for key, _ in RATE_ROW.findall(body)] == [
+            "kms.keys.eu-west-1",
+            "kms.key_rotations.eu-west-1",
+            "kms.symmetric_requests.eu-west-1",
+            "kms.rsa_2048_requests.eu-west-1",
+            "kms.asymmetric_requests.eu-west-1",
+            "kms.ecc_key_pair_requests.eu-west-1",
+            "kms.rsa_key_pair_requests.eu-west-1",
+        ]
+        assert '<option value="kms" selected>' in body
+        assert 'value="eu-west-1" selected>' in body
+
+    def test_an_all_regions_rate_counts_for_a_region_filter(self, client, second_book):
+        body = client.get(self.url(second_book), {"service": "waf", "region": "ap-northeast-1"})
+        keys = [key for key, _ in RATE_ROW.findall(body.content.decode())]
+
+        assert keys and all(key.startswith("waf.") and key.endswith(".*") for key in keys)
+
+    def test_lists_what_the_book_does_not_price_in_the_baseline_regions(self, client, second_book):
+        body = client.get(self.url(second_book), {"service": "macie"}).content.decode()
+
+        gaps = re.findall(r'<tr data-gap="([^"]+)">(.*?)</tr>', body, re.S)
+        assert [key for key, _ in gaps][:2] == ["macie.us-east-2", "macie.us-west-1"]
+        assert len(gaps) == 16  # the baseline's 17 Regions but us-east-1
+        assert cells(gaps[0][1]) == [
+            "Amazon Macie",
+            "US East (Ohio) (us-east-2)",
+            "the whole service",
+        ]
+
+    def test_an_unknown_filter_says_so_and_shows_everything(self, client, second_book):
+        body = client.get(self.url(second_book), {"service": "ec2", "region": "mars"})
+
+        text = body.content.decode()
+        assert "This book has no service &#x27;ec2&#x27;: showing every service." in text
+        assert "This book has no prices in Region &#x27;mars&#x27;: showing every Region." in text
+        assert (
+            len(RATE_ROW.findall(text))
+            == Rate.objects.filter(service__price_book=second_book).count()
+        )
+
+    def test_an_unknown_book_is_a_404_and_post_is_not_allowed(self, client, second_book):
+        assert client.get("/prices/999999/").status_code == 404
+        assert client.get("/prices/x/").status_code == 404
+        assert client.post(self.url(second_book)).status_code == 405
+        assert PriceBook.objects.filter(pk=second_book.pk).exists()
+
+    def test_a_draft_has_its_page_too(self, client, price_book, draft):
+        body = client.get(self.url(draft)).content.decode()
+
+        assert '<span class="badge draft-badge">Draft</span>' in body
+        assert "kms.keys.us-east-1" in body

@@ -362,6 +362,7 @@ def fit_to_catalog(
       out: its resources are unpriced, with the reason, and need no usage.
     - A usage key the book does not have for the service is dropped: a resource that needs it
       is listed as unpriced for that key, a value the usage file gives for it is warned about.
+      So is a key the book has no price for in the item's Region: unpriced, with the reason.
     - Text from the plan is made printable (no NUL, no lone surrogate); a group (the module
       address) longer than `group_length` is cut, with a warning.
 
@@ -377,6 +378,7 @@ def fit_to_catalog(
         if warning != _too_many_items(len(result.items))
     ]
     dropped: set[str] = set()
+    unavailable_by_address: set[tuple[str, str]] = set()
     unknown: dict[tuple[str, str], None] = {}
     for imported in result.items:
         addresses = tuple(_printable(address) for address in imported.addresses)
@@ -392,10 +394,19 @@ def fit_to_catalog(
             dropped.update(imported.addresses)
             continue
         known = {spec.key for spec in service.inputs}
+        # An input the book has no price for in this Region is unpriced there, not an error.
+        unavailable = {
+            spec.key for spec in catalog.unavailable_inputs(imported.service, imported.region)
+        }
+        for key in sorted(unavailable & set(imported.usage)):
+            reason = f"{key} has no price in {imported.region} in the current price book"
+            unpriced += [Unpriced(a, _resource_type(a), reason, key) for a in addresses]
+        unavailable_by_address.update((a, key) for a in imported.addresses for key in unavailable)
+        known -= unavailable
         for key in imported.usage:
             # The plan counts only keys the book has: an unknown one is from the usage file.
             ignored = f"Usage file: {key} of {service.code} is {missing}; ignored."
-            if key not in known and ignored not in warnings:
+            if key not in known and key not in unavailable and ignored not in warnings:
                 warnings.append(ignored)
         group = _printable(imported.group)
         if len(group) > group_length:
@@ -414,6 +425,14 @@ def fit_to_catalog(
     needs_usage = []
     for need in result.needs_usage:
         if need.address in dropped:
+            continue
+        if (need.address, need.usage_key) in unavailable_by_address:
+            region = next(i.region for i in result.items if need.address in i.addresses)
+            reason = f"{need.usage_key} has no price in {region} in the current price book"
+            entry = Unpriced(_printable(need.address), _resource_type(need.address), reason)
+            entry = Unpriced(entry.address, entry.type, reason, need.usage_key)
+            if entry not in unpriced:
+                unpriced.append(entry)
             continue
         service = catalog.services.get(need.service)
         address = _printable(need.address)

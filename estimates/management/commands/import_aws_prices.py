@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from estimates.prices.aws_import import (
+    CHANGED,
+    NEW,
+    UNCHANGED,
     AwsPriceListError,
     ImportedRate,
     OfferImport,
@@ -20,7 +23,6 @@ from estimates.prices.book_file import (
 )
 from estimates.prices.changes import Comparison, change_text, compare_catalogs, rate_text
 
-from ... import pricing
 from ...models import PriceBook
 
 
@@ -62,24 +64,23 @@ class Command(BaseCommand):
 def report_lines(
     draft: PriceBook, based_on: PriceBook, result: OfferImport, comparison: Comparison
 ) -> list[str]:
-    """What the import did, as lines for a terminal."""
-    lines = [
-        f"Created draft price book {draft.pk} “{draft.name}” from “{based_on.name}”.",
-        f"Imported {len(result.imported)} rates:",
-    ]
-    lines += [f"  {_rate_line(entry)}" for entry in result.imported]
-    if result.assumed:
-        lines.append(
-            "Not in these files, copied from the book's "
-            f"{pricing.DEFAULT_REGION} prices and marked unverified (E):"
-        )
-        lines += [f"  {_rate_line(entry)}" for entry in result.assumed]
+    """What the import did, as lines for a terminal: the rates it added, changed and confirmed,
+    each book change, and the usage types that matched no rate."""
+    lines = [f"Created draft price book {draft.pk} “{draft.name}” from “{based_on.name}”."]
+    for status, heading in (
+        (NEW, "New rates (a Region the book had no price in)"),
+        (CHANGED, "Changed rates"),
+        (UNCHANGED, "Unchanged rates"),
+    ):
+        found = result.with_status(status)
+        lines.append(f"{heading}: {len(found)}")
+        lines += [f"  {_rate_line(entry)}" for entry in found]
     lines.append(f"Changes against “{based_on.name}”: {len(comparison.changes)}")
     lines += [
         f"  {change.kind} {change.service}.{change.rate} [{change.region}]: {change_text(change)}"
         for change in comparison.changes
     ]
-    lines.append(f"Usage types not mapped: {len(result.unmapped)}")
+    lines.append(f"Usage types that matched no rate: {len(result.unmapped)}")
     lines += [
         f"  {entry.offer_code} {entry.usage_type}: {entry.reason}" for entry in result.unmapped
     ]

@@ -386,3 +386,33 @@ def test_duckdb_runs_in_utc_bounded_and_silent():
     con.close()
     # No progress bar: past 2 s DuckDB would draw one into the command's JSON or CSV.
     assert settings == ("UTC", 2, False)
+
+
+def test_hours_of_an_hourly_rate_become_months_on_the_card():
+    # Network Firewall endpoints are billed in hours (Endpoint-Hour); a book that maps them
+    # gets endpoint-months: 1,460 hours in one account = 2 endpoint-months.
+    book = json.loads(json.dumps(SECOND_BOOK, default=str))
+    firewall = next(s for s in book["services"] if s["code"] == "network_firewall")
+    endpoints = next(r for r in firewall["rates"] if r["code"] == "endpoints")
+    endpoints["aws_usage_type"] = "Endpoint-Hour"
+    table = billing.MappingTable.from_book_data(CATALOG, book)
+    row = reading.BillRow(
+        billing_period="2026-11",
+        account_id=A_ACCOUNT,
+        region="us-east-1",
+        product_code="AWSNetworkFirewall",
+        usage_type="USE1-Endpoint-Hour",
+        line_item_type="Usage",
+        unit="Hrs",
+        currency="USD",
+        usage_amount=Decimal(1460),
+        unblended_cost=Decimal("576.70"),
+        list_cost=Decimal("576.70"),
+        line_items=1,
+        outside_period_items=0,
+    )
+    result = mapping.import_bill(billing.Aggregate(billing.CUR2, (row,)), CATALOG, table)
+    assert [dict(i.usage) for i in result.result.items] == [{"endpoints": 2}]
+    assert result.result.warnings == [
+        "network_firewall: the bill's Hrs were converted to the input's unit."
+    ]

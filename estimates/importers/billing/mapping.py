@@ -45,7 +45,7 @@ class RateMapping:
     service: str
     rate: str
     input_key: str
-    input_unit: str
+    input_unit: str  # the rate's unit, which the input is counted in
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,8 @@ class MappingTable:
                 key = (offer, usage_type)
                 if key in rates:
                     continue
-                spec = service.input(rate.meters[-1])
-                rates[key] = RateMapping(
-                    code, rate.code, rate.meters[-1], spec.unit if spec else rate.unit
-                )
+                # The rate's unit says what a month of it is ("endpoint-months", "GB").
+                rates[key] = RateMapping(code, rate.code, rate.meters[-1], rate.unit)
                 shown.add(rate.meters[-1])
             not_shown[code] = tuple(spec.key for spec in service.inputs if spec.key not in shown)
         offers = frozenset(offer for offer in offer_codes.values() if offer)

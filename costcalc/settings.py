@@ -189,6 +189,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 COSTCALC_SAVE_RATE_LIMIT = int(os.environ.get("COSTCALC_SAVE_RATE_LIMIT", "30"))
 COSTCALC_SAVE_RATE_PERIOD = int(os.environ.get("COSTCALC_SAVE_RATE_PERIOD", "600"))
 COSTCALC_NUM_PROXIES = int(os.environ.get("COSTCALC_NUM_PROXIES", "0"))
+# How long a process trusts its answer to "which book is current" (estimates.models.CurrentBook):
+# a book published by another process prices new previews and quotes here within this time.
+COSTCALC_CURRENT_BOOK_SECONDS = float(os.environ.get("COSTCALC_CURRENT_BOOK_SECONDS", "2"))
 
 LOGGING = {
     "version": 1,

@@ -6,12 +6,16 @@ draft, editing the draft and publishing that.
 
 from __future__ import annotations
 
+import time
 import uuid
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,15 +81,23 @@ class PriceBookQuerySet(FrozenWhenPublishedQuerySet):
         return self.published().filter(pk=book_id).first()
 
     def current_catalog(self) -> pricing.Catalog | None:
-        """The current book's catalog for a recompute: one small query, and the catalog this
-        process compiled for that book (a published book never changes)."""
-        found = self._newest_first().values_list("pk", "published_at").first()
-        if found is None:
-            return None
-        catalog = _published_catalogs.get(found)
-        if catalog is None:
-            catalog = self.get(pk=found[0]).catalog()
-        return catalog
+        """The current book's catalog for a recompute or a quote, with no query while this
+        process remembers which book is current (see CurrentBook)."""
+        for _ in range(2):
+            found = current_book.key(self._current_key)
+            if found is None:
+                return None
+            catalog = _published_catalogs.get(found)
+            if catalog is not None:
+                return catalog
+            book = self.published().filter(pk=found[0], published_at=found[1]).first()
+            if book is not None:
+                return book.catalog()
+            current_book.forget()  # the remembered book is gone: ask the database again
+        return None
+
+    def _current_key(self) -> tuple | None:
+        return self._newest_first().values_list("pk", "published_at").first()
 
 
 class PriceBook(models.Model):
@@ -272,6 +284,50 @@ class PriceBook(models.Model):
 
 # Published books never change, so their catalogs can live as long as the process.
 _published_catalogs: dict[tuple, pricing.Catalog] = {}
+
+
+class CurrentBook:
+    """Which book is current, as (pk, published_at), remembered by this process.
+
+    Publishing is rare and every request prices with the current book, so the question is not
+    asked of the database per request. A publish or delete in this process forgets the answer
+    at once (the signals below, and again when its transaction commits). Another process (each
+    gunicorn worker is one) cannot signal this one, so the answer is also forgotten after
+    settings.COSTCALC_CURRENT_BOOK_SECONDS (2 by default): a book published elsewhere prices
+    new previews and quotes here within that time, and meanwhile they use the book published
+    before it, which is as valid and as frozen as ever (a save pins the book it is given). A
+    version kept in the shared cache would see the publish at once but costs a round trip to
+    Redis per request, the very cost this removes; the database stays the one source of truth.
+    """
+
+    def __init__(self) -> None:
+        self._found: tuple | None = None
+        self._until = 0.0
+
+    def key(self, ask) -> tuple | None:
+        """The remembered answer, or `ask()`'s when none is remembered or it is too old."""
+        found, now = self._found, time.monotonic()
+        if found is not None and now < self._until:
+            return found
+        found = ask()
+        if found is not None:
+            self._found = found
+            self._until = now + float(getattr(settings, "COSTCALC_CURRENT_BOOK_SECONDS", 2))
+        return found
+
+    def forget(self) -> None:
+        self._found = None
+        self._until = 0.0
+
+
+current_book = CurrentBook()
+
+
+@receiver(post_save, sender=PriceBook)
+@receiver(post_delete, sender=PriceBook)
+def _forget_current_book(sender, **kwargs) -> None:
+    current_book.forget()
+    transaction.on_commit(current_book.forget)
 
 
 class PriceBookPart(models.Model):

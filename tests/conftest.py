@@ -9,7 +9,7 @@ from django.db import models
 from django.test import Client, override_settings
 
 from estimates import pricing
-from estimates.models import PriceBook
+from estimates.models import PriceBook, current_book
 from estimates.prices.book_file import (
     PRICE_BOOKS,
     catalog_from_book,
@@ -51,10 +51,13 @@ def plain_http():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters live in the cache, and the current book's id in the process; each
+    test starts with neither (a rolled-back test's books leave no signal behind)."""
     cache.clear()
+    current_book.forget()
     yield
     cache.clear()
+    current_book.forget()
 
 
 def shipped_book(book: dict) -> PriceBook:

@@ -1,12 +1,14 @@
 """Price books as data: published books never change; drafts are copied, edited, published."""
 
+import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from estimates.models import (
     PriceBook,
@@ -289,6 +291,54 @@ class TestCatalogCache:
             catalog = draft.catalog()
         assert len(reload.captured_queries) > 0
         assert symmetric_price(catalog) == Decimal("0.04")
+
+
+class TestCurrentBookRemembered:
+    """The current book's id is asked of the database once per process and interval, and a
+    publish or delete in this process is seen at once."""
+
+    def test_a_remembered_current_book_costs_no_query(self, price_book, django_assert_num_queries):
+        first = PriceBook.objects.current_catalog()
+        with django_assert_num_queries(0):
+            again = PriceBook.objects.current_catalog()
+        assert again is first
+        assert again.book_id == price_book.pk
+
+    def test_a_publish_in_this_process_is_seen_at_once(self, price_book, draft):
+        assert PriceBook.objects.current_catalog().book_id == price_book.pk
+        tier = kms_rate(draft).tiers.get()
+        tier.price = Decimal("0.04")
+        tier.save()
+        draft.publish()
+        catalog = PriceBook.objects.current_catalog()
+        assert catalog.book_id == draft.pk
+        assert symmetric_price(catalog) == Decimal("0.04")
+
+    def test_a_deleted_current_book_is_forgotten(self, price_book, draft):
+        draft.publish()
+        assert PriceBook.objects.current_catalog().book_id == draft.pk
+        models.QuerySet.delete(PriceBook.objects.filter(pk=draft.pk))
+        assert PriceBook.objects.current_catalog().book_id == price_book.pk
+
+    def test_another_processs_publish_is_seen_once_the_interval_passes(
+        self, price_book, draft, settings, monkeypatch
+    ):
+        """Another gunicorn worker cannot signal this one: its publish is seen once the
+        remembered answer is older than COSTCALC_CURRENT_BOOK_SECONDS."""
+        settings.COSTCALC_CURRENT_BOOK_SECONDS = 2
+        now = [1000.0]
+        monkeypatch.setattr(time, "monotonic", lambda: now[0])
+        assert PriceBook.objects.current_catalog().book_id == price_book.pk
+        # A publish that sends no signal here, as one in another process.
+        models.QuerySet.update(
+            PriceBook.objects.filter(pk=draft.pk),
+            status=PriceBook.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        now[0] += 1.9
+        assert PriceBook.objects.current_catalog().book_id == price_book.pk
+        now[0] += 0.2
+        assert PriceBook.objects.current_catalog().book_id == draft.pk
 
 
 class TestRegions:

@@ -5,16 +5,18 @@ from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from estimates import pricing
+from estimates.prices.book_file import catalog_from_book
 from estimates.pricing import Item, PricingError
 from estimates.pricing.projection import (
     GROWTH_FIELD,
     MONTHS_FIELD,
     Projection,
     check_projection,
+    grown_items,
     growth_factor,
     parse_growth,
     parse_months,
@@ -22,10 +24,11 @@ from estimates.pricing.projection import (
     project,
 )
 
-from .conftest import first_catalog
+from .conftest import SECOND_BOOK, first_catalog
 
 D = Decimal
 CATALOG = first_catalog()
+SECOND_CATALOG = catalog_from_book(SECOND_BOOK)
 KMS = Item("kms", usage={"keys": D(10), "symmetric_requests": D(2_000_000)})
 
 
@@ -295,3 +298,110 @@ def test_every_month_is_the_engine_on_that_months_usage(certificates, requests, 
     expected = pricing.price_items(CATALOG, grown).monthly_total
     assert result.months[month - 1].monthly == expected
     assert result.total == pricing.exact_sum(result.monthly_totals)
+
+
+def full_quote_per_month(catalog, items, free_tier, plan) -> list[Decimal]:
+    """The projection the way it was first written: a full quote of every month's usage."""
+    first = pricing.quote(catalog, items, free_tier)
+    totals = [pricing.exact_sum([first.monthly_total, first.upfront_total])]
+    for month in range(2, plan.months + 1):
+        grown = grown_items(catalog, items, plan.monthly_growth_percent, month)
+        totals.append(pricing.price_items(catalog, grown, free_tier).monthly_total)
+    return totals
+
+
+@st.composite
+def estimates(draw, catalog):
+    """Cards of any services, Regions, accounts and usage within each input's bounds, with the
+    usage the engine would refuse (a rule between inputs, a waiver with no grant) taken out."""
+    items = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        code = draw(st.sampled_from(sorted(catalog.services)))
+        service = catalog.services[code]
+        offered = catalog.service_regions(code)
+        regions = draw(st.lists(st.sampled_from(offered), min_size=1, max_size=3, unique=True))
+        usage = {}
+        for spec in service.inputs:
+            if draw(st.booleans()):
+                high = min(spec.max_value, D(10) ** draw(st.integers(min_value=0, max_value=12)))
+                places = 0 if spec.whole else 3
+                usage[spec.key] = draw(
+                    st.decimals(min_value=spec.min_value, max_value=high, places=places)
+                )
+        accounts = draw(st.sampled_from([1, 1, 3, 40, 100_000]))
+        items.append(Item(code, usage=usage, accounts=accounts, regions=tuple(regions)))
+    for _ in range(4):
+        errors = pricing.check_items(catalog, tuple(items))
+        if not errors:
+            return items
+        for error in errors:
+            item = items[error.item]
+            usage = {key: value for key, value in item.usage.items() if key != error.field}
+            items[error.item] = replace(item, usage=usage)
+    assume(not pricing.check_items(catalog, tuple(items)))
+    return items
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    book=st.sampled_from(["first", "second"]),
+    growth=st.one_of(
+        st.decimals(min_value=-100, max_value=30, places=4),
+        st.decimals(min_value=-100, max_value=1000, places=1),
+    ),
+    months=st.sampled_from([12, 24, 36]),
+    free_tier=st.booleans(),
+)
+def test_each_rates_tiers_per_month_give_a_full_quote_per_months_figures(
+    data, book, growth, months, free_tier
+):
+    catalog = CATALOG if book == "first" else SECOND_CATALOG
+    items = data.draw(estimates(catalog))
+    plan = Projection(months, growth)
+    try:
+        expected = full_quote_per_month(catalog, items, free_tier, plan)
+    except PricingError as error:
+        with pytest.raises(PricingError) as raised:
+            project(catalog, items, free_tier, plan)
+        assert raised.value.errors == error.errors
+        return
+
+    result = project(catalog, items, free_tier, plan)
+
+    assert list(result.monthly_totals) == expected
+    assert cents(result.monthly_totals) == cents(expected)
+    if growth != 0:  # (without growth month 1's total is repeated, as it always was)
+        assert [str(total) for total in result.monthly_totals[1:]] == [
+            str(total) for total in expected[1:]
+        ]
+
+
+def test_price_totals_are_price_items_totals_for_pooled_once_and_per_account_rates(
+    second_catalog,
+):
+    """Cards pooled across Regions and accounts, a per-organisation fee, a waived fee: the
+    totals without lines are the quote's, to the last digit."""
+    items = (
+        Item(
+            "kms",
+            usage={"keys": D(3), "symmetric_requests": D(15_000)},
+            accounts=40,
+            regions=("us-east-1", "eu-west-1"),
+        ),
+        Item("kms", usage={"symmetric_requests": D("12345.678")}, accounts=3),
+        Item("shield", usage={"advanced_subscriptions": D(1)}),
+        Item("shield", group="staging", usage={"advanced_subscriptions": D(1)}),
+        Item("waf", usage={"web_acls": D(2), "rules": D(9), "shield_advanced_covered": D(1)}),
+        Item("waf", usage={"web_acls": D(1), "requests": D(7_000_001)}, accounts=7),
+    )
+    assert pricing.check_items(second_catalog, items) == []
+    priced = pricing.price_items(second_catalog, items)
+
+    totals = pricing.price_totals(second_catalog, items)
+
+    assert totals == (priced.monthly_total, priced.upfront_total)
+    assert [str(total) for total in totals] == [
+        str(priced.monthly_total),
+        str(priced.upfront_total),
+    ]

@@ -152,6 +152,11 @@ class InputSpec:
     def step(self) -> str:
         return "1" if self.whole else "any"
 
+    @property
+    def is_switch(self) -> bool:
+        """A whole input from 0 to 1 (a subscription, "covered by"): not usage, it never grows."""
+        return self.whole and self.max_value <= 1
+
 
 @dataclass(frozen=True)
 class ServiceSpec:
@@ -166,7 +171,11 @@ class ServiceSpec:
     replaced_inputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def input(self, key: str) -> InputSpec | None:
-        return next((spec for spec in self.inputs if spec.key == key), None)
+        return self._inputs_by_key.get(key)
+
+    @cached_property
+    def _inputs_by_key(self) -> dict[str, InputSpec]:
+        return {spec.key: spec for spec in self.inputs}
 
     def regions(self, book_regions: Iterable[str]) -> tuple[str, ...]:
         """The Regions where any rate of this service has a price (its own or all Regions')."""
@@ -616,24 +625,35 @@ def decimal_text(value: Decimal) -> str:
 # Pricing
 
 
+def _bands(
+    rate: RateSpec, quantity: Decimal, free_tier: bool
+) -> tuple[Decimal, list[tuple[Decimal, Decimal, Decimal, Decimal]]]:
+    """The one place a rate's tiers are evaluated: (free units, [(start, end, price, cost)])."""
+    free = min(quantity, rate.free_units) if free_tier else ZERO
+    bands = []
+    tiers = rate.tiers
+    last = len(tiers) - 1
+    for index, tier in enumerate(tiers):
+        low = max(tier.start, free)
+        high = quantity if index == last else min(quantity, tiers[index + 1].start)
+        if high > low:
+            units = EXACT.subtract(high, low)
+            cost = EXACT.divide(EXACT.multiply(units, tier.price), rate.per_units)
+            bands.append((low, high, tier.price, cost))
+    return free, bands
+
+
 def price_quantity(
     rate: RateSpec, quantity: Decimal, free_tier: bool
 ) -> tuple[Decimal, tuple[Band, ...], Decimal]:
     """Free allowance first, then the tiers band by band: (free units, bands, cost)."""
-    with localcontext() as context:
-        context.prec = PRECISION
-        free = min(quantity, rate.free_units) if free_tier else ZERO
-        bands = []
-        for index, tier in enumerate(rate.tiers):
-            end = rate.tiers[index + 1].start if index + 1 < len(rate.tiers) else None
-            low = max(tier.start, free)
-            high = quantity if end is None else min(quantity, end)
-            if high > low:
-                bands.append(
-                    Band(low, high, tier.price, (high - low) * tier.price / rate.per_units)
-                )
-        cost = sum((band.cost for band in bands), ZERO)
-    return free, tuple(bands), cost
+    free, bands = _bands(rate, quantity, free_tier)
+    return free, tuple(Band(*band) for band in bands), exact_sum(band[3] for band in bands)
+
+
+def tier_cost(rate: RateSpec, quantity: Decimal, free_tier: bool) -> Decimal:
+    """price_quantity's cost alone."""
+    return exact_sum(band[3] for band in _bands(rate, quantity, free_tier)[1])
 
 
 def metered(rate: RateSpec, usage: Mapping[str, Decimal]) -> Decimal:
@@ -648,7 +668,9 @@ def price_rate(rate: RateSpec, usage: Mapping[str, Decimal], free_tier: bool) ->
     """Price one rate for one account in one Region, alone."""
     quantity = metered(rate, usage)
     item = Item("", rate.region, usage=usage)
-    slot = _Slot(0, item, rate.region, rate, quantity, _whole(rate, usage, quantity), quantity)
+    slot = _Slot(
+        0, item, rate.region, rate, quantity, quantity, whole=_whole(rate, usage, quantity)
+    )
     _price_per_account(slot, free_tier)
     return slot.line
 
@@ -709,20 +731,14 @@ class _Slot:
     region: str
     rate: RateSpec
     per_account: Decimal  # the metered usage typed on the card
-    whole: str  # per_account as its inputs give it
     quantity: Decimal  # per_account × accounts
     waived: str = ""
+    whole: str = ""  # per_account as its inputs give it (for the formula)
     line: Line | None = None
 
 
-def price_items(
-    catalog: Catalog, items: Iterable[Item], free_tier: bool = True, *, shown: bool = True
-) -> Quote:
-    """Price items already checked (check_items): pool each rate at its level, share it back.
-
-    `shown=False` skips sharing the shown cents, for a quote only its exact sums are read from.
-    """
-    items = tuple(items)
+def _slots(catalog: Catalog, items: tuple[Item, ...]) -> list[_Slot]:
+    """Every rate of every card in each of its Regions that meters some usage."""
     slots: list[_Slot] = []
     for index, item in enumerate(items):
         service = catalog.services[item.service]
@@ -735,19 +751,131 @@ def price_items(
                 with localcontext() as context:
                     context.prec = PRECISION
                     quantity = per_account * item.accounts
-                whole = _whole(rate, item.usage, per_account)
                 slots.append(
                     _Slot(
-                        index,
-                        item,
-                        region,
-                        rate,
-                        per_account,
-                        whole,
-                        quantity,
-                        waived.get(rate.code, ""),
+                        index, item, region, rate, per_account, quantity, waived.get(rate.code, "")
                     )
                 )
+    return slots
+
+
+def price_totals(
+    catalog: Catalog, items: Iterable[Item], free_tier: bool = True
+) -> tuple[Decimal, Decimal]:
+    """(monthly, upfront) of items already checked: the very Decimals price_items totals,
+    with no lines or formulas built."""
+    items = tuple(items)
+    return Totals(catalog, items, free_tier).of([item.usage for item in items])
+
+
+class Totals:
+    """The totals of a fixed set of cards (services, Regions, accounts) for their usage grown
+    or shrunk (a quantity that is 0 on a card stays 0): what a projection needs month by month.
+
+    The cards' rates, pools and waivers are worked out once; `of(usage)` then meters each rate,
+    evaluates each pool's tiers, shares the cost back and sums each card in the order
+    price_items sums its lines, so the totals are the very Decimals a quote of that usage has.
+    """
+
+    def __init__(self, catalog: Catalog, items: tuple[Item, ...], free_tier: bool):
+        self.catalog = catalog
+        self.items = items
+        self.free_tier = free_tier
+        # Waivers hang on inputs that are switches in every book so far, and switches do not
+        # grow; if one did not, each usage works its waivers out again.
+        self.waivers_fixed = all(
+            _is_switch(catalog, waiver.service, waiver.flag)
+            and _is_switch(catalog, waiver.requires_service, waiver.requires_key)
+            for waiver in catalog.waivers
+        )
+        self.waived = self._waived(items)
+        # Each rate of each card in each Region that meters some of its usage, in the order
+        # price_items makes its lines; a rate that meters none of the cards' usage meters none
+        # of it grown or shrunk. Pools are numbered once: their keys hold tiers, slow to hash.
+        self.slots: list[tuple[int, RateSpec, int, int]] = []
+        pool_ids: dict[tuple, int] = {}
+        for index, item in enumerate(items):
+            for region in item.regions:
+                for rate in catalog.services[item.service].rates_for(region):
+                    if metered(rate, item.usage) == 0:
+                        continue
+                    key = _pool_key_of(rate, item.service, index, region)
+                    pool = pool_ids.setdefault(key, len(pool_ids))
+                    self.slots.append((index, rate, item.accounts, pool))
+        self.pool_count = len(pool_ids)
+
+    def _waived(self, items: tuple[Item, ...]) -> list[dict[str, str]]:
+        return [waived_rates(self.catalog, items, index) for index in range(len(items))]
+
+    def of(self, usages: list[Mapping[str, Decimal]]) -> tuple[Decimal, Decimal]:
+        """(monthly, upfront) for the cards with these usages, one per card in order."""
+        waived = self.waived
+        if not self.waivers_fixed:
+            items = tuple(
+                Item(item.service, usage=usage, regions=item.regions)
+                for item, usage in zip(self.items, usages, strict=True)
+            )
+            waived = self._waived(items)
+        count = len(self.slots)
+        per_account: list[Decimal] = [ZERO] * count
+        quantity: list[Decimal] = [ZERO] * count
+        costs: list[Decimal] = [ZERO] * count  # a waived fee is $0
+        pools: list[list[int]] = [[] for _ in range(self.pool_count)]
+        for position, (index, rate, accounts, pool) in enumerate(self.slots):
+            metered_here = metered(rate, usages[index])
+            if metered_here == 0:
+                continue
+            per_account[position] = metered_here
+            quantity[position] = EXACT.multiply(metered_here, accounts)
+            if not waived[index].get(rate.code):
+                pools[pool].append(position)
+        free_tier = self.free_tier
+        for pool in pools:
+            if not pool:
+                continue
+            rate = self.slots[pool[0]][1]
+            if rate.pooling == ACCOUNT_REGION:
+                for position in pool:
+                    cost = tier_cost(rate, per_account[position], free_tier)
+                    costs[position] = EXACT.multiply(cost, self.slots[position][2])
+            elif rate.pooling == ORGANIZATION_ONCE:
+                charged = max(pool, key=per_account.__getitem__)
+                costs[charged] = tier_cost(rate, per_account[charged], free_tier)
+            elif len(pool) == 1:
+                costs[pool[0]] = tier_cost(rate, quantity[pool[0]], free_tier)
+            else:
+                weights = [quantity[position] for position in pool]
+                cost = tier_cost(rate, exact_sum(weights), free_tier)
+                for position, share in zip(pool, _shares(cost, weights), strict=True):
+                    costs[position] = share
+        monthly: list[list[Decimal]] = [[] for _ in self.items]
+        upfront: list[list[Decimal]] = [[] for _ in self.items]
+        for position, (index, rate, _, _) in enumerate(self.slots):
+            if per_account[position] == 0:
+                continue  # no line, as in price_items
+            if rate.billing == MONTHLY:
+                monthly[index].append(costs[position])
+                upfront[index].append(ZERO)
+            else:
+                monthly[index].append(ZERO)
+                upfront[index].append(costs[position])
+        return (
+            exact_sum(exact_sum(card) for card in monthly),
+            exact_sum(exact_sum(card) for card in upfront),
+        )
+
+
+def _is_switch(catalog: Catalog, service: str, key: str) -> bool:
+    spec = catalog.services[service].input(key) if service in catalog.services else None
+    return spec is not None and spec.is_switch
+
+
+def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Quote:
+    """Price items already checked (check_items): pool each rate at its level, share it back."""
+    items = tuple(items)
+    slots = _slots(catalog, items)
+    for slot in slots:
+        slot.whole = _whole(slot.rate, slot.item.usage, slot.per_account)
     pools: dict[tuple, list[_Slot]] = {}
     for slot in slots:
         if slot.waived:
@@ -764,16 +892,18 @@ def price_items(
         for item, item_lines in zip(items, lines, strict=True)
     ]
     return Quote(
-        items=_with_shown_cents(item_quotes) if shown else tuple(item_quotes),
+        items=_with_shown_cents(item_quotes),
         free_tier=free_tier,
     )
 
 
 def _pool_key(slot: _Slot) -> tuple:
-    rate = slot.rate
-    service = slot.item.service
+    return _pool_key_of(slot.rate, slot.item.service, slot.item_index, slot.region)
+
+
+def _pool_key_of(rate: RateSpec, service: str, item_index: int, region: str) -> tuple:
     if rate.pooling == ACCOUNT_REGION:
-        return (ACCOUNT_REGION, slot.item_index, slot.region, rate.code)
+        return (ACCOUNT_REGION, item_index, region, rate.code)
     if rate.pooling == ORGANIZATION_ONCE:
         return (ORGANIZATION_ONCE, service, rate.code)
     if rate.pooling == ORGANIZATION:
@@ -781,7 +911,7 @@ def _pool_key(slot: _Slot) -> tuple:
         # priced apart pools apart.
         prices = (rate.meters, rate.per_units, rate.tiers, rate.free_units, rate.billing)
         return (ORGANIZATION, service, rate.code, prices)
-    return (ORGANIZATION_REGION, service, rate.code, slot.region)
+    return (ORGANIZATION_REGION, service, rate.code, region)
 
 
 def _price_pool(pool: list[_Slot], free_tier: bool) -> None:
@@ -920,13 +1050,14 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
 
 def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """`total` split pro rata to `weights`, exact to SHARE_PLACES; the last takes the rest."""
-    with localcontext() as context:
-        context.prec = PRECISION
-        whole = sum(weights, ZERO)
-        if len(weights) == 1 or whole == 0:
-            return [total] + [ZERO] * (len(weights) - 1)
-        shares = [(total * weight / whole).quantize(SHARE_PLACES) for weight in weights[:-1]]
-        return [*shares, total - sum(shares, ZERO)]
+    whole = exact_sum(weights)
+    if len(weights) == 1 or whole == 0:
+        return [total] + [ZERO] * (len(weights) - 1)
+    shares = [
+        EXACT.quantize(EXACT.divide(EXACT.multiply(total, weight), whole), SHARE_PLACES)
+        for weight in weights[:-1]
+    ]
+    return [*shares, EXACT.subtract(total, exact_sum(shares))]
 
 
 def waived_rates(catalog: Catalog, items: tuple[Item, ...], index: int) -> dict[str, str]:

@@ -4,9 +4,11 @@ Rules:
 
 - Month m prices each usage quantity × (1 + g)^(m−1) through the engine, g being the monthly
   growth rate, so free allowances and tiers apply to each month's own usage, never to a scaled
-  total. Inputs that take whole units only are rounded down to a whole unit each month. A switch
-  (an input that is 0 or 1: a Shield Advanced subscription, "covered by Shield Advanced") is not
-  usage and does not grow.
+  total. A later month needs only its total: each rate's tiers are evaluated over that month's
+  pooled quantities (pricing.price_totals), once per distinct month of usage, with the figures a
+  full quote of the month would give. Inputs that take whole units only are rounded down to a
+  whole unit each month. A switch (an input that is 0 or 1: a Shield Advanced subscription,
+  "covered by Shield Advanced") is not usage and does not grow.
 - Upfront fees count once, in month 1. Each month's total and the horizon's total are exact
   sums; rounding is for display only, as everywhere.
 - Growth is from −100% (usage stops after month 1) to 1,000% a month. Nothing is clamped: a
@@ -248,6 +250,15 @@ def grown_items(
 
     Raises PricingError when a grown quantity passes what the engine takes.
     """
+    items = tuple(items)
+    usages = grown_usages(catalog, items, growth_percent, month)
+    return tuple(replace(item, usage=usage) for item, usage in zip(items, usages, strict=True))
+
+
+def grown_usages(
+    catalog: pricing.Catalog, items: tuple[pricing.Item, ...], growth_percent: Decimal, month: int
+) -> list[dict[str, Decimal]]:
+    """Each item's usage as it is in `month` (grown_items without building the items)."""
     factor = growth_factor(growth_percent, month)
     grown = []
     for item in items:
@@ -255,14 +266,12 @@ def grown_items(
         usage = {}
         for key, quantity in item.usage.items():
             spec = service.input(key)
-            if spec is not None and spec.whole and spec.max_value <= 1:
+            if spec is not None and spec.is_switch:
                 usage[key] = quantity  # a switch, not usage
                 continue
-            with localcontext() as context:
-                context.prec = pricing.PRECISION
-                value = quantity * factor
-                if spec is not None and spec.whole:
-                    value = value.to_integral_value(rounding=ROUND_FLOOR)
+            value = pricing.EXACT.multiply(quantity, factor)
+            if spec is not None and spec.whole:
+                value = value.to_integral_value(rounding=ROUND_FLOOR)
             if value > pricing.MAX_QUANTITY:
                 label = spec.label.lower() if spec else key
                 message = (
@@ -272,8 +281,8 @@ def grown_items(
                 )
                 raise PricingError([FieldError(None, GROWTH_FIELD, message)])
             usage[key] = value
-        grown.append(replace(item, usage=usage))
-    return tuple(grown)
+        grown.append(usage)
+    return grown
 
 
 def project(
@@ -301,21 +310,35 @@ def project(
     net_first = net = _terms.apply_terms(catalog, first, terms) if terms else None
     net_months = [ProjectedMonth(1, net.monthly_total(1), net.upfront_total)] if net else []
     over_limits: dict[tuple[int, str], OverLimit] = {}
+    growth = projection.monthly_growth_percent
+    # A later month needs its total only: each rate's tiers over that month's pooled usage,
+    # with the cards' rates and pools worked out once (pricing.Totals), and once per distinct
+    # month of usage (whole units rounded down often repeat a month).
+    totals = pricing.Totals(catalog, items, free_tier) if growth != 0 else None
+    by_usage: dict[tuple, Decimal] = {}
     for month in range(2, projection.months + 1):
-        if projection.monthly_growth_percent == 0:
+        if totals is None:
             # Usage that does not grow prices as month 1 did, less the upfront fees.
             months.append(ProjectedMonth(month, first.monthly_total, ZERO))
             if net_first is not None:
                 net_months.append(ProjectedMonth(month, net_first.monthly_total(month), ZERO))
             continue
-        grown = grown_items(catalog, items, projection.monthly_growth_percent, month)
-        _note_over_limits(catalog, grown, month, over_limits)
-        # Only the month's exact totals are read: no shown cents to share.
-        priced = pricing.price_items(catalog, grown, free_tier, shown=False)
-        months.append(ProjectedMonth(month, priced.monthly_total, ZERO))
         if terms is not None:
+            # Terms discount line by line: a month with terms needs its lines.
+            grown = grown_items(catalog, items, growth, month)
+            _note_over_limits(catalog, items, [item.usage for item in grown], month, over_limits)
+            priced = pricing.price_items(catalog, grown, free_tier)
+            months.append(ProjectedMonth(month, priced.monthly_total, ZERO))
             net = _terms.apply_terms(catalog, priced, terms)
             net_months.append(ProjectedMonth(month, net.monthly_total(month), ZERO))
+            continue
+        usages = grown_usages(catalog, items, growth, month)
+        _note_over_limits(catalog, items, usages, month, over_limits)
+        key = tuple(tuple(usage.items()) for usage in usages)
+        monthly = by_usage.get(key)
+        if monthly is None:
+            monthly = by_usage[key] = totals.of(usages)[0]
+        months.append(ProjectedMonth(month, monthly, ZERO))
     return ProjectionResult(
         projection,
         tuple(months),
@@ -328,14 +351,15 @@ def project(
 
 def _note_over_limits(
     catalog: pricing.Catalog,
-    grown: tuple[pricing.Item, ...],
+    items: tuple[pricing.Item, ...],
+    usages: list[dict[str, Decimal]],
     month: int,
     found: dict[tuple[int, str], OverLimit],
 ) -> None:
     """Record, once per card and input, the first month a grown quantity passes its bound."""
-    for index, item in enumerate(grown):
+    for index, (item, usage) in enumerate(zip(items, usages, strict=True)):
         service = catalog.services[item.service]
-        for key, quantity in item.usage.items():
+        for key, quantity in usage.items():
             spec = service.input(key)
             if spec is None or quantity <= spec.max_value or (index, key) in found:
                 continue

@@ -115,12 +115,31 @@ class CardForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
 
-    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+    def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
+        """`lean`: for the live preview, which reads the card and shows no input. The card
+        then takes its fields (the very same fields, with the same rules) from those built
+        once per book and service, instead of copying and building them for each card."""
+        if lean:
+            self.base_fields = {}  # BaseForm.__init__ deep-copies these: nothing to copy
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         code = self.data.get(self.add_prefix("service")) if self.is_bound else None
         code = code or self.initial.get("service")
         self.service_spec: pricing.ServiceSpec | None = catalog.services.get(code)
+        if lean:
+            known = code if self.service_spec else None
+            offered = catalog.service_regions(known) if known else catalog.regions
+            # Which inputs are unavailable depends on the Regions picked: fields per those too.
+            picked = tuple(self._picked_regions(offered)) if known else ()
+            self.fields = dict(shared_card_fields(catalog, known, picked))
+            return
+        self._build_fields(catalog, code)
+        describe(self, *self.fields.keys() - {"service", "regions"})
+        for bound in self.unavailable_fields():
+            attrs = bound.field.widget.attrs
+            attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
+
+    def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
         self.fields["regions"].choices = [(r, f"{region_name(r)} ({r})") for r in regions]
         self.fields["regions"].initial = regions[:1] or [pricing.DEFAULT_REGION]
@@ -134,10 +153,6 @@ class CardForm(forms.Form):
                     # the card's other inputs price as usual.
                     field.disabled = True
                     field.unavailable = pricing.unavailable_message(spec, missing)
-        describe(self, *self.fields.keys() - {"service", "regions"})
-        for bound in self.unavailable_fields():
-            attrs = bound.field.widget.attrs
-            attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
 
     def _picked_regions(self, offered: tuple[str, ...]) -> list[str]:
         """The offered Regions this card has picked, as sent or as it starts."""
@@ -203,6 +218,15 @@ class CardForm(forms.Form):
             return []
         return [self[spec.key] for spec in self.service_spec.inputs]
 
+    def error_fields(self) -> list[forms.BoundField]:
+        """The fields with a message (an error, or why the input is left out in a picked
+        Region), in the card's order: the preview shows only these."""
+        return [
+            self[name]
+            for name, field in self.fields.items()
+            if name != "service" and (name in self.errors or getattr(field, "unavailable", ""))
+        ]
+
     def item(self) -> pricing.Item:
         return pricing.Item(
             service=self.cleaned_data["service"],
@@ -211,6 +235,34 @@ class CardForm(forms.Form):
             group=self.cleaned_data.get("group", ""),
             usage={key: value for key, value in self.usage().items() if value},
         )
+
+
+# Fields built once per catalog and service for lean cards: {id(catalog): (catalog, {code:
+# fields})}. The catalog is kept so that its id is never reused; a process prices with its
+# current book and, for a while after a publish, the one before it.
+_shared_fields: dict[int, tuple[pricing.Catalog, dict[tuple, dict]]] = {}
+SHARED_CATALOGS = 4
+
+
+def shared_card_fields(
+    catalog: pricing.Catalog, code: str | None, picked: tuple[str, ...] = ()
+) -> dict[str, forms.Field]:
+    """A card's fields for `code` with these Regions picked in this catalog, built by CardForm
+    itself, once. Only read: cleaning a value never changes a field."""
+    entry = _shared_fields.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        while len(_shared_fields) >= SHARED_CATALOGS:
+            del _shared_fields[next(iter(_shared_fields))]
+        entry = _shared_fields[id(catalog)] = (catalog, {})
+    key = (code, picked)
+    fields = entry[1].get(key)
+    if fields is None:
+        # Built bound, as a posted card is, so that it reads its picked Regions the same way.
+        data = QueryDict(mutable=True)
+        data["card-service"] = code or ""
+        data.setlist("card-regions", list(picked))
+        fields = entry[1][key] = CardForm(data, catalog=catalog, prefix="card").fields
+    return fields
 
 
 def describe(form: forms.Form, *names: str) -> None:
@@ -226,12 +278,14 @@ class BaseCardFormSet(forms.BaseFormSet):
     """The estimate's cards. It owns the management form's format: it writes it (`data_for`)
     and reads it back to add, remove and renumber cards before they are validated."""
 
-    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+    def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
+        """`lean`: cards for the live preview (CardForm's `lean`), validated by the same rules."""
         self.catalog = catalog
+        self.lean = lean
         super().__init__(*args, prefix=CARD_PREFIX, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict:
-        return {"catalog": self.catalog}
+        return {"catalog": self.catalog, "lean": self.lean and index is not None}
 
     def clean(self) -> None:
         # Django takes any integer here: -1 would save an estimate with no cards, and "٣"

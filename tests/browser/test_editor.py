@@ -102,10 +102,10 @@ def test_a_slow_stale_preview_never_overwrites_newer_figures(page, live_server, 
     """A preview still in flight when a card is removed must not land afterwards."""
     build_editor = editor_views.build_editor
 
-    def slow_for_seven_secrets(catalog, data):
+    def slow_for_seven_secrets(catalog, data, **kwargs):
         if "action" not in data and data.get("card-1-secrets") == "7":
             time.sleep(1.5)  # this preview answers long after the Remove that follows it
-        return build_editor(catalog, data)
+        return build_editor(catalog, data, **kwargs)
 
     monkeypatch.setattr(editor_views, "build_editor", slow_for_seven_secrets)
     open_editor(page, live_server)
@@ -113,7 +113,7 @@ def test_a_slow_stale_preview_never_overwrites_newer_figures(page, live_server, 
     expect(page.locator("#monthly-total")).to_have_text("$2.00")
     secrets = add_service(page, "secrets_manager")
     secrets.locator('[data-usage-key="secrets"]').fill("7")
-    page.wait_for_timeout(500)  # past the 300 ms debounce: the slow preview is in flight
+    page.wait_for_timeout(500)  # past the debounce: the slow preview is in flight
     secrets.get_by_role("button", name="Remove AWS Secrets Manager").click()
     expect(page.locator("[data-service]")).to_have_count(1)
     page.wait_for_timeout(2000)  # long enough for the stale reply to have landed
@@ -174,3 +174,47 @@ def test_on_a_phone_the_total_stays_in_view_while_typing(browser, live_server, p
     box = page.locator("#totals").bounding_box()
     assert box["y"] + box["height"] <= 700 + 1 and box["y"] > 500  # a bar along the bottom
     context.close()
+
+
+def test_an_older_answer_arriving_last_never_replaces_a_newer_total(page, live_server, monkeypatch):
+    """Typing on while a preview is slow: the older answer comes back after the newer one and
+    is dropped (hx-sync="this:replace" aborts the request it answers)."""
+    build_editor = editor_views.build_editor
+    slow = []
+
+    def slow_for_seven_keys(catalog, data, **kwargs):
+        if data.get("card-0-keys") == "7":
+            slow.append(True)
+            time.sleep(1.5)  # answers long after the preview of "78" that follows it
+        return build_editor(catalog, data, **kwargs)
+
+    monkeypatch.setattr(editor_views, "build_editor", slow_for_seven_keys)
+    open_editor(page, live_server)
+    keys = add_service(page, "kms").locator('[data-usage-key="keys"]')
+    keys.press("7")
+    page.wait_for_timeout(400)  # past the debounce: the slow preview of "7" is in flight
+    keys.press("8")
+    expect(page.locator("#monthly-total")).to_have_text("$78.00")
+    page.wait_for_timeout(1800)  # the answer for "7" has come back by now
+    assert slow == [True]
+    expect(page.locator("#monthly-total")).to_have_text("$78.00")
+    expect(page.locator("#card-0-result .subtotal")).to_contain_text("$78.00")
+
+
+def test_a_fixed_field_loses_its_message_and_an_unchanged_card_keeps_its_lines(page, live_server):
+    """The preview sends only the messages there are and only the card results that changed:
+    the page clears the old messages itself and keeps the results it already shows."""
+    open_editor(page, live_server)
+    kms = add_service(page, "kms")
+    kms.locator('[data-usage-key="keys"]').fill("10")
+    expect(page.locator("#monthly-total")).to_have_text("$10.00")
+    secrets = add_service(page, "secrets_manager").locator('[data-usage-key="secrets"]')
+    secrets.fill("abc")
+    expect(page.locator("#id_card-1-secrets_error")).to_have_text("Enter a number.")
+    version = page.locator("#card-0-result").get_attribute("data-version")
+    secrets.fill("25")
+    expect(page.locator("#monthly-total")).to_have_text("$20.00")
+    expect(page.locator("#id_card-1-secrets_error")).to_have_text("")
+    expect(page.locator("#card-0-result")).to_have_attribute("data-version", version)
+    expect(kms.locator(".formula")).to_have_text("10 × $1.00 = $10.00")
+    expect(page.locator("#card-1-result .formula")).to_have_text("25 × $0.40 = $10.00")

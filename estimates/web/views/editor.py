@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -25,10 +27,37 @@ TEMPLATE = "estimates/editor.html"
 class Card:
     form: object
     item_quote: pricing.ItemQuote | None
+    shown_version: str = ""  # the version of its result the page shows (from the preview)
 
     @property
     def index(self) -> int:
         return int(self.form.prefix.rsplit("-", 1)[1])
+
+    @cached_property
+    def version(self) -> str:
+        """A digest of everything the card's result shows (its multiplier, subtotal and lines,
+        or that it waits for a fix). The page keeps it on the result; the preview renders a
+        result again only when it differs, so an unchanged card costs no template work."""
+        quote = self.item_quote
+        shown = (self.form.multiplier(), None)
+        if quote is not None:
+            shown = (shown[0], (len(quote.item.regions), quote.monthly, quote.upfront, quote.lines))
+        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+
+    @property
+    def changed(self) -> bool:
+        return self.shown_version != self.version
+
+
+def shown_versions(raw: str) -> dict[int, str]:
+    """`0:3f2a…,1:9b0c…` as the editor's script sends it: the version of each card's result
+    the page shows. Anything else is ignored (that card's result is rendered)."""
+    shown = {}
+    for pair in raw[: 20 * pricing.MAX_ITEMS * 2].split(","):
+        index, _, version = pair.partition(":")
+        if index.isascii() and index.isdigit() and len(index) <= 3 and len(version) == 16:
+            shown[int(index)] = version
+    return shown
 
 
 @dataclass
@@ -71,10 +100,11 @@ class Editor:
         return len(self.formset.forms) < pricing.MAX_ITEMS
 
 
-def build_editor(catalog: pricing.Catalog, data: QueryDict | dict) -> Editor:
-    """Bind the posted state, validate it and price it if it is valid."""
+def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = False) -> Editor:
+    """Bind the posted state, validate it and price it if it is valid. `lean` for the live
+    preview, which shows no input: its cards are read with the same rules, by lean forms."""
     estimate_form = EstimateForm(data)
-    formset = CardFormSet(data, catalog=catalog)
+    formset = CardFormSet(data, catalog=catalog, lean=lean)
     estimate_form.is_valid()
     terms_form = TermsForm(data, catalog=catalog)
     terms = terms_form.terms if terms_form.is_valid() else None
@@ -216,5 +246,8 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
     catalog = PriceBook.objects.current_catalog()
     if catalog is None:
         return no_price_book(request)
-    editor = build_editor(catalog, request.POST)
+    editor = build_editor(catalog, request.POST, lean=True)
+    shown = shown_versions(request.POST.get("shown", ""))
+    for card in editor.cards:
+        card.shown_version = shown.get(card.index, "")
     return render(request, TEMPLATE + "#preview", editor_context(editor))

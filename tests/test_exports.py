@@ -31,6 +31,10 @@ HEADER = [
     "pooled_quantity",
     "pooling",
     "unverified",
+    "free_quantity",
+    "billable_quantity",
+    "per_units",
+    "waived",
 ]
 ITEMS = [
     pricing.Item(
@@ -88,7 +92,7 @@ class TestLayout:
                 "Customer managed keys",
                 "10",
                 "key-months",
-                "1",
+                "1.00",
                 "10.00",
                 "120.00",
                 "10 × $1.00 = $10.00",
@@ -96,6 +100,10 @@ class TestLayout:
                 "us-east-1",
                 "10",
                 "account_region",
+                "",
+                "0",
+                "10",
+                "1",
                 "",
             ],
             [
@@ -106,7 +114,7 @@ class TestLayout:
                 "Symmetric requests",
                 "2000000",
                 "requests",
-                "0.000003",
+                "0.03",
                 "5.94",
                 "71.28",
                 "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94",
@@ -114,6 +122,10 @@ class TestLayout:
                 "us-east-1",
                 "2000000",
                 "account_region",
+                "",
+                "20000",
+                "1980000",
+                "10000",
                 "",
             ],
             [
@@ -124,7 +136,7 @@ class TestLayout:
                 "Web requests",
                 "5000000",
                 "requests",
-                "0.0000006",
+                "0.60",
                 "3.00",
                 "36.00",
                 "5,000,000 ÷ 1,000,000 × $0.60 = $3.00",
@@ -132,6 +144,10 @@ class TestLayout:
                 "us-east-1",
                 "5000000",
                 "account_region",
+                "",
+                "0",
+                "5000000",
+                "1000000",
                 "",
             ],
             [
@@ -142,7 +158,7 @@ class TestLayout:
                 "Requests × extra WCU steps",
                 "10000000",
                 "request-steps",
-                "0.0000002",
+                "0.20",
                 "2.00",
                 "24.00",
                 "5,000,000 × 2 ÷ 1,000,000 × $0.20 = $2.00",
@@ -150,6 +166,10 @@ class TestLayout:
                 "us-east-1",
                 "10000000",
                 "account_region",
+                "",
+                "0",
+                "10000000",
+                "1000000",
                 "",
             ],
             [
@@ -169,6 +189,10 @@ class TestLayout:
                 "1500",
                 "account_region",
                 "",
+                "0",
+                "1500",
+                "1",
+                "",
             ],
         ]
 
@@ -183,7 +207,9 @@ class TestLayout:
         assert f'price_book,"{BOOK}"\r\n' in text
         assert "\r\n\r\ngroup,service,region,usage_key," in text
         formula = '"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"'
-        assert text.endswith(f"{formula},1,us-east-1,2000000,account_region,\r\n")
+        assert text.endswith(
+            f"{formula},1,us-east-1,2000000,account_region,,20000,1980000,10000,\r\n"
+        )
         assert text.count("\n") == text.count("\r\n") + 1  # the one inside the description
 
     def test_free_tier_off_is_said_and_charged(self, catalog):
@@ -224,7 +250,7 @@ class TestLayout:
         summary, _, rows = parse(write(pricing.quote(catalog, items), catalog))
 
         assert (summary["monthly"], summary["first_12_months"]) == ("0.05", "0.54")
-        assert (rows[0][7], rows[0][8], rows[0][9]) == ("0.000003", "0.05", "0.54")
+        assert (rows[0][7], rows[0][8], rows[0][9]) == ("0.03", "0.05", "0.54")
 
     def test_an_empty_estimate_has_a_summary_and_a_header(self, catalog):
         summary, header, rows = parse(write(pricing.quote(catalog, []), catalog, name="Empty"))
@@ -255,7 +281,7 @@ class TestNeutralised:
         assert summary["description"] == "'" + text
         assert rows[0][0] == "'" + text
         # Figures are never prefixed: they are the engine's and always start with a digit.
-        assert rows[0][5:10] == ["1", "key-months", "1", "1.00", "12.00"]
+        assert rows[0][5:10] == ["1", "key-months", "1.00", "1.00", "12.00"]
 
     def test_hyperlink_name_is_one_inert_cell(self, catalog):
         text = write(pricing.quote(catalog, []), catalog, name='=HYPERLINK("http://x")')

@@ -4,6 +4,7 @@ The catalog is a small format-2 price book written here, so that each pooling le
 tested on its own terms; the shipped books are tested against their references elsewhere.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -422,3 +423,138 @@ def test_a_fee_already_counted_on_another_card_has_no_share():
     first, second = lines(pricing.quote(CATALOG, [shield, shield]), "advanced_subscriptions")
 
     assert (first.share, second.share) == (1, 0)
+
+
+class TestShownCentsAddUp:
+    def test_four_cards_at_599_985_show_cents_that_add_up_to_the_total(self):
+        # 149,996,250 events at $4.00 per million is $599.985: half-up, each card alone is
+        # $599.99, and four of them $2,399.96, while the total is $2,399.94.
+        cards_ = [card("guardduty", {"cloudtrail_management_events": 149_996_250})] * 4
+
+        quote = pricing.quote(CATALOG, cards_)
+
+        assert quote.monthly_total == D("2399.94")
+        assert quote.shown_monthly_total == D("2399.94")
+        shown = [item_quote.shown_monthly for item_quote in quote.items]
+        assert shown == [D("599.99"), D("599.99"), D("599.98"), D("599.98")]
+        assert sum(shown) == quote.shown_monthly_total
+        assert [item_quote.monthly for item_quote in quote.items] == [D("599.985")] * 4
+        # The working ends in the figure shown beside it.
+        formulas = [item_quote.lines[0].formula for item_quote in quote.items]
+        assert [formula.rsplit("= ", 1)[1] for formula in formulas] == [
+            "$599.99",
+            "$599.99",
+            "$599.98",
+            "$599.98",
+        ]
+        assert formulas[3].startswith("4 cards pooled, 599,985,000 units in all: ")
+        assert "= $2,399.94; this card's 149,996,250 = $599.98" in formulas[3]
+
+    def test_a_cards_lines_add_up_to_the_card_as_shown(self):
+        guardduty = card(
+            "guardduty", {"cloudtrail_management_events": 1_250, "vpc_dns_log_gb": D("0.005")}
+        )
+
+        (item_quote,) = pricing.quote(CATALOG, [guardduty]).items
+
+        # $0.005 + $0.005 = $0.01: half-up each line alone would show $0.01 + $0.01.
+        assert item_quote.monthly == D("0.010")
+        assert [line.shown_monthly for line in item_quote.lines] == [D("0.01"), D("0.00")]
+        assert item_quote.shown_monthly == D("0.01")
+
+    def test_first_12_months_lines_add_up_to_its_total_as_shown(self):
+        # Each line $0.00416…: twelve months $0.05 alone, $0.10 for two of them, $0.10 in all.
+        guardduty = card(
+            "guardduty", {"cloudtrail_management_events": 1_041, "vpc_dns_log_gb": D("0.00416")}
+        )
+
+        quote = pricing.quote(CATALOG, [guardduty])
+
+        assert quote.shown_first_12_months_total == D("0.10")
+        (item_quote,) = quote.items
+        assert sum(line.shown_first_12_months for line in item_quote.lines) == D("0.10")
+
+
+amounts = st.decimals(
+    min_value=D("-1000000"), max_value=D("1000000"), places=6, allow_nan=False
+).map(lambda value: value.normalize())
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(amounts, max_size=40))
+def test_allocated_cents_sum_to_the_shown_total_each_within_a_cent(parts):
+    total = pricing.cents(pricing.exact_sum(parts))
+
+    shown = pricing.allocate_cents(total, parts)
+
+    assert sum(shown, D(0)) == total
+    assert all(part.as_tuple().exponent >= -2 for part in shown)
+    assert all(abs(s - exact) <= D("0.01") for s, exact in zip(shown, parts, strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(parts=st.lists(amounts, min_size=1, max_size=12), split=st.integers(1, 11))
+def test_cents_allocated_twice_stay_within_a_cent_of_each_exact_part(parts, split):
+    groups = [parts[:split], parts[split:]]
+    exact_groups = [pricing.exact_sum(group) for group in groups]
+    total = pricing.cents(pricing.exact_sum(exact_groups))
+
+    shown_groups = pricing.allocate_cents(total, exact_groups)
+    shown = [
+        part
+        for group, group_total in zip(groups, shown_groups, strict=True)
+        for part in pricing.allocate_cents(group_total, group)
+    ]
+
+    assert sum(shown, D(0)) == total
+    assert all(abs(s - exact) <= D("0.01") for s, exact in zip(shown, parts, strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(drawn=cards, free_tier=st.booleans())
+def test_every_quote_shows_lines_that_sum_to_cards_and_cards_to_the_total(drawn, free_tier):
+    items = [
+        card(
+            code,
+            {key: min(q, D(1)) if key == "advanced_subscriptions" else q},
+            accounts=n,
+            regions=where,
+        )
+        for (code, key), q, n, where in drawn
+    ]
+
+    quote = pricing.quote(CATALOG, items, free_tier)
+
+    for item_quote in quote.items:
+        assert sum(line.shown_monthly for line in item_quote.lines) == item_quote.shown_monthly
+        assert sum(line.shown_upfront for line in item_quote.lines) == item_quote.shown_upfront
+        for line in item_quote.lines:
+            assert abs(line.shown - line.cost) <= D("0.01")
+            if re.search(r"= \$[\d,.]+$", line.formula):
+                assert line.formula.endswith(f"= {pricing.money(line.shown)}")
+    assert sum(iq.shown_monthly for iq in quote.items) == quote.shown_monthly_total
+    first_12 = sum(iq.shown_first_12_months for iq in quote.items)
+    assert first_12 == quote.shown_first_12_months_total
+    assert quote.shown_monthly_total == pricing.cents(quote.monthly_total)
+
+
+class TestPooledLinesSayCardsAndRegions:
+    def test_one_card_in_two_regions_is_one_card_in_two_regions_pooled(self):
+        kms = card("kms", {"symmetric_requests": 20_000}, regions=("us-east-1", "eu-west-1"))
+
+        virginia, ireland = lines(pricing.quote(CATALOG, [kms]), "symmetric_requests")
+
+        assert virginia.formula == (
+            "1 card in 2 Regions pooled, 40,000 units in all: "
+            "(40,000 − 20,000 free) ÷ 10,000 × $0.03 = $0.06; "
+            "this card's 20,000 in us-east-1 = $0.03"
+        )
+        assert ireland.formula.endswith("this card's 20,000 in eu-west-1 = $0.03")
+
+    def test_two_cards_in_two_regions_are_counted_as_two_cards(self):
+        both = card("kms", {"symmetric_requests": 20_000}, regions=("us-east-1", "eu-west-1"))
+        one = card("kms", {"symmetric_requests": 20_000})
+
+        first = lines(pricing.quote(CATALOG, [both, one]), "symmetric_requests")[0]
+
+        assert first.formula.startswith("2 cards in 2 Regions pooled, 60,000 units in all:")

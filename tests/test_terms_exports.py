@@ -10,6 +10,7 @@ import pytest
 from estimates.models import Estimate
 from estimates.pricing import Item
 from estimates.pricing.terms import Terms
+from estimates.web import exports
 from estimates.web.exports import write_comparison_csv, write_estimate_csv
 
 KMS = Item("kms", usage={"keys": Decimal(10), "symmetric_requests": Decimal(2_000_000)})
@@ -71,7 +72,10 @@ def test_the_csv_without_terms_is_as_it_was(second_book):
     write_estimate_csv(save(second_book), out)
     summary, lines, *_ = parts(out.getvalue())
     assert "net_monthly" not in dict(summary)
-    assert lines[0][-1] == "unverified"
+    # Without terms the line columns end where the plain export's do (issue 20 added the
+    # formula's columns after `unverified`).
+    assert lines[0][-1] == exports.COLUMNS[-1]
+    assert "net_monthly" not in lines[0]
 
 
 @pytest.mark.django_db

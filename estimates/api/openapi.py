@@ -561,7 +561,9 @@ def document() -> dict:
                     "operationId": "estimate",
                     "summary": "A saved estimate",
                     "description": (
-                        "As it was saved, priced with its own price book, with its projection."
+                        "As it was saved, priced with its own price book, with its projection. "
+                        "Sent with Content-Disposition: attachment, so that a browser following "
+                        "the page's Download JSON link saves it."
                     ),
                     "parameters": [
                         {
@@ -593,7 +595,8 @@ def document() -> dict:
                         "What B changes from A, line by line, each priced with its own book. "
                         "When the books differ, A's usage priced with B's book splits each "
                         "change into a price effect and a usage effect. The same figures are "
-                        "on the page /compare/{a}/{b}/ and in its export.csv."
+                        "on the page /compare/{a}/{b}/ and in its export.csv. Sent as an "
+                        "attachment, like a saved estimate."
                     ),
                     "parameters": [
                         {

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 
 from estimates import pricing
 from estimates.api import schema, shapes
@@ -313,6 +314,12 @@ def safe_json_response(body: dict, status: int = 200) -> HttpResponse:
         .replace("&", "\\u0026")
     )
     return HttpResponse(text, status=status, content_type="application/json")
+
+
+def as_download(response: HttpResponse, filename: str) -> HttpResponse:
+    """A saved estimate's JSON is a document to keep: a browser following its link saves it."""
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 # ---------------------------------------------------------------------------------------------

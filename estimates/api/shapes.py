@@ -3,7 +3,9 @@ with the message for each rule a value can break, and the answers the API writes
 field is written. payloads.py reads bodies and writes answers through these; openapi.py makes the
 document's components from them, so the two cannot drift.
 
-Money is a string with two decimals (`"5.94"`), rounded half-up from the exact sums; quantities
+Money is a string with two decimals (`"5.94"`), as pages show it: totals rounded half-up from
+the exact sums, their cents shared to items and lines by largest remainder so that they add up
+(pricing.allocate_cents); quantities
 and unit prices are exact decimal strings. The currency is pricing.CURRENCY.
 """
 
@@ -799,8 +801,12 @@ LINE = answer(
         {"enum": [pricing.MONTHLY, pricing.UPFRONT], "description": "When it is paid."},
         lambda line: line.billing,
     ),
-    Field("monthly", ref(MONEY, "This line's cost a month."), lambda line: money(line.monthly)),
-    Field("upfront", ref(MONEY, "This line's one-off cost."), lambda line: money(line.upfront)),
+    Field(
+        "monthly", ref(MONEY, "This line's cost a month."), lambda line: money(line.shown_monthly)
+    ),
+    Field(
+        "upfront", ref(MONEY, "This line's one-off cost."), lambda line: money(line.shown_upfront)
+    ),
     Field(
         "formula",
         text("The working, e.g. (2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94."),
@@ -931,8 +937,8 @@ QUOTE_ITEM = answer(
         lambda q: q.item.accounts,
     ),
     Field("group", text("The card's group, or an empty string."), lambda q: q.item.group),
-    Field("monthly", ref(MONEY, "The card's cost a month."), lambda q: money(q.monthly)),
-    Field("upfront", ref(MONEY, "The card's one-off cost."), lambda q: money(q.upfront)),
+    Field("monthly", ref(MONEY, "The card's cost a month."), lambda q: money(q.shown_monthly)),
+    Field("upfront", ref(MONEY, "The card's one-off cost."), lambda q: money(q.shown_upfront)),
     Field(
         "lines",
         array(
@@ -1214,13 +1220,17 @@ QUOTE_FIELDS = (
         lambda p: p.quote.free_tier,
     ),
     Field(
-        "monthly_total", ref(MONEY, "The estimate a month."), lambda p: money(p.quote.monthly_total)
+        "monthly_total",
+        ref(MONEY, "The estimate a month."),
+        lambda p: money(p.quote.shown_monthly_total),
     ),
-    Field("upfront_total", ref(MONEY, "One-off costs."), lambda p: money(p.quote.upfront_total)),
+    Field(
+        "upfront_total", ref(MONEY, "One-off costs."), lambda p: money(p.quote.shown_upfront_total)
+    ),
     Field(
         "first_12_months_total",
         ref(MONEY, "upfront_total + 12 × monthly_total."),
-        lambda p: money(p.quote.first_12_months_total),
+        lambda p: money(p.quote.shown_first_12_months_total),
     ),
     Field(
         "items",
@@ -1356,15 +1366,19 @@ COMPARED_ESTIMATE = answer(
         lambda s: s.quote.free_tier,
     ),
     Field(
-        "monthly_total", ref(MONEY, "Its estimate a month."), lambda s: money(s.quote.monthly_total)
+        "monthly_total",
+        ref(MONEY, "Its estimate a month."),
+        lambda s: money(s.quote.shown_monthly_total),
     ),
     Field(
-        "upfront_total", ref(MONEY, "Its one-off costs."), lambda s: money(s.quote.upfront_total)
+        "upfront_total",
+        ref(MONEY, "Its one-off costs."),
+        lambda s: money(s.quote.shown_upfront_total),
     ),
     Field(
         "first_12_months_total",
         ref(MONEY, "upfront_total + 12 × monthly_total."),
-        lambda s: money(s.quote.first_12_months_total),
+        lambda s: money(s.quote.shown_first_12_months_total),
     ),
 )
 EFFECTS = answer(
@@ -1399,25 +1413,25 @@ COMPARED_LINE = answer(
     Field(
         "a_monthly",
         ref(MONEY, "A's cost a month (0.00 when A has no such line)."),
-        lambda line: money(line.a_monthly),
+        lambda line: money(line.a_shown_monthly),
     ),
     Field(
         "b_monthly",
         ref(MONEY, "B's cost a month (0.00 when B has no such line)."),
-        lambda line: money(line.b_monthly),
+        lambda line: money(line.b_shown_monthly),
     ),
-    Field("delta", ref(MONEY, "b_monthly − a_monthly."), lambda line: money(line.delta)),
+    Field("delta", ref(MONEY, "b_monthly − a_monthly."), lambda line: money(line.shown_delta)),
     Field(
         "percent",
         nullable(PERCENT, "delta in percent of a_monthly; null when a_monthly is zero."),
         lambda line: pricing.percent_amount(line.percent),
     ),
-    Field("a_upfront", ref(MONEY, "A's one-off cost."), lambda line: money(line.a_upfront)),
-    Field("b_upfront", ref(MONEY, "B's one-off cost."), lambda line: money(line.b_upfront)),
+    Field("a_upfront", ref(MONEY, "A's one-off cost."), lambda line: money(line.a_shown_upfront)),
+    Field("b_upfront", ref(MONEY, "B's one-off cost."), lambda line: money(line.b_shown_upfront)),
     Field(
         "upfront_delta",
         ref(MONEY, "b_upfront − a_upfront."),
-        lambda line: money(line.upfront_delta),
+        lambda line: money(line.shown_upfront_delta),
     ),
     Field(
         "price_effect",
@@ -1426,7 +1440,7 @@ COMPARED_LINE = answer(
             "The monthly change due to B's book pricing A's usage differently; null unless "
             "the books differ and A's usage could be priced with B's book.",
         ),
-        lambda line: _optional_money(line.price_effect),
+        lambda line: _optional_money(line.shown_price_effect),
     ),
     Field(
         "usage_effect",
@@ -1434,7 +1448,7 @@ COMPARED_LINE = answer(
             ref(MONEY),
             "The monthly change due to B's usage, at B's prices; null as price_effect is.",
         ),
-        lambda line: _optional_money(line.usage_effect),
+        lambda line: _optional_money(line.shown_usage_effect),
     ),
 )
 ERROR = Shape(
@@ -1557,17 +1571,17 @@ COMPARISON = answer(
     Field(
         "monthly_delta",
         ref(MONEY, "B's monthly_total − A's."),
-        lambda c: money(c.comparison.monthly_delta),
+        lambda c: money(c.comparison.shown_monthly_delta),
     ),
     Field(
         "upfront_delta",
         ref(MONEY, "B's upfront_total − A's."),
-        lambda c: money(c.comparison.upfront_delta),
+        lambda c: money(c.comparison.shown_upfront_delta),
     ),
     Field(
         "first_12_months_delta",
         ref(MONEY, "B's first_12_months_total − A's."),
-        lambda c: money(c.comparison.first_12_months_delta),
+        lambda c: money(c.comparison.shown_first_12_months_delta),
     ),
     Field(
         "monthly_percent",
@@ -1589,7 +1603,7 @@ COMPARISON = answer(
             "With different books: A's usage at B's prices − A. Null with the same book, "
             "or when A's usage cannot be priced with B's book (see split_errors).",
         ),
-        lambda c: _effects(c.comparison.price_effect),
+        lambda c: _effects(c.comparison.shown_price_effect),
     ),
     Field(
         "usage_effect",
@@ -1598,7 +1612,7 @@ COMPARISON = answer(
             "With different books: B − A's usage at B's prices; with price_effect it adds "
             "up to the change. Null as price_effect is.",
         ),
-        lambda c: _effects(c.comparison.usage_effect),
+        lambda c: _effects(c.comparison.shown_usage_effect),
     ),
     Field(
         "split_errors",

@@ -198,7 +198,8 @@ def estimate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         return payloads.not_found_response()
     if estimate.pricing_errors:
         return payloads.unpriceable_response(estimate)
-    return payloads.safe_json_response(payloads.estimate_as_json(estimate))
+    response = payloads.safe_json_response(payloads.estimate_as_json(estimate))
+    return payloads.as_download(response, f"costcalc-{estimate.public_id}.json")
 
 
 @http.endpoint("GET")
@@ -211,7 +212,9 @@ def compare(request: HttpRequest, a: str, b: str) -> HttpResponse:
         if estimate.pricing_errors:
             return payloads.unpriceable_response(estimate)
     comparison = first.compare_to(second)
-    return payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
+    response = payloads.safe_json_response(payloads.comparison_as_json(first, second, comparison))
+    filename = f"costcalc-compare-{str(first.public_id)[:8]}-{str(second.public_id)[:8]}.json"
+    return payloads.as_download(response, filename)
 
 
 @http.endpoint("POST")

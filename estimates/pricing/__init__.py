@@ -14,6 +14,10 @@ Money rules (from the price reference the first price book was seeded from):
   include them. With the free tier switched off those units are charged like any other.
 - Exact Decimals through every sum. Round half-up to cents only to show or export a figure
   (`cents`, `money`); never round inside a sum.
+- Shown cents add up: a quote's totals are its exact sums rounded half-up, and the cents are
+  shared down by largest remainder (`allocate_cents`), totals to cards and cards to lines, so
+  the lines shown sum to their card and the cards to the total, each within a cent of its exact
+  figure (`shown_*`). First 12 months is shared the same way from its own rounded total.
 - Monthly total, upfront total, and first 12 months = upfront + 12 × monthly.
 
 Organisation rules (one estimate is one AWS organisation under consolidated billing):
@@ -40,8 +44,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property, reduce
 
 from estimates.pricing.regions import DEFAULT_REGION
@@ -351,10 +355,32 @@ class Line:
     waived: str = ""
     share: Decimal = Decimal(1)  # this card's part of the pool's cost
     commitment_months: int = 0
+    # The cost as shown, in cents, allocated so that a card's lines add up to the card as shown;
+    # None for a line priced outside a quote (the cost rounded half-up is shown then).
+    shown_cost: Decimal | None = None
+    shown_first_12: Decimal | None = None
 
     @property
     def monthly(self) -> Decimal:
         return self.cost if self.billing == MONTHLY else ZERO
+
+    @property
+    def shown(self) -> Decimal:
+        return cents(self.cost) if self.shown_cost is None else self.shown_cost
+
+    @property
+    def shown_monthly(self) -> Decimal:
+        return self.shown if self.billing == MONTHLY else ZERO
+
+    @property
+    def shown_upfront(self) -> Decimal:
+        return self.shown if self.billing == UPFRONT else ZERO
+
+    @property
+    def shown_first_12_months(self) -> Decimal:
+        if self.shown_first_12 is None:
+            return cents(self.first_12_months)
+        return self.shown_first_12
 
     @property
     def upfront(self) -> Decimal:
@@ -391,6 +417,23 @@ class ItemQuote:
     def upfront(self) -> Decimal:
         return exact_sum(line.upfront for line in self.lines)
 
+    @property
+    def shown_monthly(self) -> Decimal:
+        """The card's monthly cost as shown: the sum of its lines as shown."""
+        return sum((line.shown_monthly for line in self.lines), ZERO)
+
+    @property
+    def shown_upfront(self) -> Decimal:
+        return sum((line.shown_upfront for line in self.lines), ZERO)
+
+    @property
+    def shown_first_12_months(self) -> Decimal:
+        return sum((line.shown_first_12_months for line in self.lines), ZERO)
+
+    @property
+    def first_12_months(self) -> Decimal:
+        return exact_sum([self.upfront, 12 * self.monthly])
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -408,6 +451,32 @@ class Quote:
     @property
     def first_12_months_total(self) -> Decimal:
         return exact_sum([self.upfront_total, 12 * self.monthly_total])
+
+    @property
+    def shown_monthly_total(self) -> Decimal:
+        return cents(self.monthly_total)
+
+    @property
+    def shown_upfront_total(self) -> Decimal:
+        return cents(self.upfront_total)
+
+    @property
+    def shown_first_12_months_total(self) -> Decimal:
+        return cents(self.first_12_months_total)
+
+    def shown_by_service(self) -> list[tuple[str, str, Decimal]]:
+        """(code, name, monthly as shown) per service, most expensive first; they sum to the
+        total as shown."""
+        totals: dict[str, Decimal] = {}
+        names: dict[str, str] = {}
+        for item_quote in self.items:
+            code = item_quote.item.service
+            totals[code] = totals.get(code, ZERO) + item_quote.shown_monthly
+            names[code] = item_quote.service_name
+        return sorted(
+            ((code, names[code], total) for code, total in totals.items()),
+            key=lambda row: (-row[2], row[1]),
+        )
 
     def by_service(self) -> list[tuple[str, str, Decimal]]:
         """(code, name, monthly) per service, most expensive first."""
@@ -450,6 +519,62 @@ class PricingError(ValueError):
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents, for display and export only."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def allocate_cents(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
+    """`parts` in whole cents adding up to `total` (whole cents): each part rounded down, then
+    the cents left over one each to the largest remainders (the first of equal ones).
+
+    Given `total` = cents(the exact sum of parts), or a part of such a total allocated by this
+    function, every part comes out within a cent of its exact value.
+    """
+    if not parts:
+        return []
+    with localcontext() as context:
+        context.prec = PRECISION
+        floors = [part.quantize(CENT, rounding=ROUND_FLOOR) for part in parts]
+        left = int((total - sum(floors, ZERO)) / CENT)
+        order = sorted(range(len(parts)), key=lambda index: (floors[index] - parts[index], index))
+        if left < 0:  # only for a total below the parts' floors: take from the smallest first
+            order.reverse()
+        step = CENT if left > 0 else -CENT
+        for turn in range(abs(left)):
+            floors[order[turn % len(parts)]] += step
+        return floors
+
+
+def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:
+    """The items with each line's shown cost: the totals' cents shared to cards, then lines."""
+    shown = []
+    for attribute in ("monthly", "upfront", "first_12_months"):
+        exact = [getattr(item_quote, attribute) for item_quote in items]
+        shown.append(allocate_cents(cents(exact_sum(exact)), exact))
+    result = []
+    for item_quote, card_monthly, card_upfront, card_12 in zip(items, *shown, strict=True):
+        lines = item_quote.lines
+        monthly = allocate_cents(card_monthly, [line.monthly for line in lines])
+        upfront = allocate_cents(card_upfront, [line.upfront for line in lines])
+        first_12 = allocate_cents(card_12, [line.first_12_months for line in lines])
+        lines = tuple(
+            _shown(line, line_monthly if line.billing == MONTHLY else line_upfront, line_12)
+            for line, line_monthly, line_upfront, line_12 in zip(
+                lines, monthly, upfront, first_12, strict=True
+            )
+        )
+        result.append(ItemQuote(item_quote.item, item_quote.service_name, lines))
+    return tuple(result)
+
+
+def _shown(line: Line, shown_cost: Decimal, shown_first_12: Decimal) -> Line:
+    """The line with its shown figures; a working that ends in the cost ends in the cost shown,
+    so the formula and the figure beside it agree."""
+    if shown_cost == cents(line.cost) and shown_first_12 == cents(line.first_12_months):
+        return line  # shown as rounded: the Line's own fallback says so, no copy needed
+    formula = line.formula
+    rounded, shown = money(line.cost), money(shown_cost)
+    if rounded != shown and formula.endswith(f"= {rounded}"):
+        formula = f"{formula[: -len(rounded)]}{shown}"
+    return replace(line, shown_cost=shown_cost, shown_first_12=shown_first_12, formula=formula)
 
 
 def amount_text(amount: Decimal) -> str:
@@ -766,11 +891,12 @@ def price_items(catalog: Catalog, items: Iterable[Item], free_tier: bool = True)
     lines: list[list[Line]] = [[] for _ in items]
     for slot in slots:
         lines[slot.item_index].append(slot.line)
+    item_quotes = [
+        ItemQuote(item, catalog.services[item.service].name, tuple(item_lines))
+        for item, item_lines in zip(items, lines, strict=True)
+    ]
     return Quote(
-        items=tuple(
-            ItemQuote(item, catalog.services[item.service].name, tuple(item_lines))
-            for item, item_lines in zip(items, lines, strict=True)
-        ),
+        items=_with_shown_cents(item_quotes),
         free_tier=free_tier,
     )
 
@@ -814,13 +940,25 @@ def _price_pool(pool: list[_Slot], free_tier: bool) -> None:
     pooled_formula = _formula(rate, plain_number(pooled), pooled, free, bands, cost)
     costs = _shares(cost, [slot.quantity for slot in pool])
     frees = _shares(free, [slot.quantity for slot in pool])
+    pooled_what = _pooled_text(pool)
     for slot, slot_cost, slot_free in zip(pool, costs, frees, strict=True):
+        where = f" in {slot.region}" if len(slot.item.regions) > 1 else ""
         formula = (
-            f"{len(pool)} cards pooled, {plain_number(pooled)} {rate.unit} in all: "
-            f"{pooled_formula}; this card's {_accounts_text(slot)} = {money(slot_cost)}"
+            f"{pooled_what}, {plain_number(pooled)} {rate.unit} in all: "
+            f"{pooled_formula}; this card's {_accounts_text(slot)}{where} = {money(slot_cost)}"
         )
         share = _ratio(slot.quantity, pooled)
         slot.line = _line(slot, slot.quantity, slot_free, bands, slot_cost, formula, pooled, share)
+
+
+def _pooled_text(pool: list[_Slot]) -> str:
+    """`2 cards pooled`, `1 card in 4 Regions pooled`, `3 cards in 2 Regions pooled`."""
+    cards = len({slot.item_index for slot in pool})
+    regions = len({slot.region for slot in pool})
+    text = f"{cards} card{'s' if cards != 1 else ''}"
+    if regions != 1:
+        text += f" in {regions} Regions"
+    return f"{text} pooled"
 
 
 def _price_per_account(slot: _Slot, free_tier: bool) -> None:

@@ -10,6 +10,10 @@
   prices") split every change in two: price effect = A at B's prices − A, usage effect =
   B − A at B's prices. A's free-tier switch is kept for that pricing, so a changed switch counts
   as usage. When A's items cannot be priced with B's book, there is no split, only the reason.
+- Every figure has a shown twin (`shown_*`): the differences of the two quotes' figures as
+  shown (cents shared by largest remainder), so that on a page each line's change is B − A as
+  shown, and the listed changes with the unchanged lines add up to the change in the totals.
+  A line is unchanged only when it is equal both exactly and as shown.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class LineCost:
     label: str
     monthly: Decimal
     upfront: Decimal
+    shown_monthly: Decimal = ZERO
+    shown_upfront: Decimal = ZERO
 
 
 def line_costs(priced: Quote) -> dict[LineKey, LineCost]:
@@ -56,6 +62,8 @@ def line_costs(priced: Quote) -> dict[LineKey, LineCost]:
                 label=seen.label if seen else line.label,
                 monthly=exact_sum([seen.monthly if seen else ZERO, line.monthly]),
                 upfront=exact_sum([seen.upfront if seen else ZERO, line.upfront]),
+                shown_monthly=(seen.shown_monthly if seen else ZERO) + line.shown_monthly,
+                shown_upfront=(seen.shown_upfront if seen else ZERO) + line.shown_upfront,
             )
     return costs
 
@@ -66,9 +74,13 @@ class Effects:
 
     monthly: Decimal
     upfront: Decimal
+    # Set for a shown split: the difference of the first-12-months totals as shown.
+    shown_first_12: Decimal | None = None
 
     @property
     def first_12_months(self) -> Decimal:
+        if self.shown_first_12 is not None:
+            return self.shown_first_12
         return exact_sum([self.upfront, 12 * self.monthly])
 
 
@@ -89,6 +101,20 @@ class ComparedLine:
     # Monthly, when the books differ and A could be priced with B's book.
     price_effect: Decimal | None = None
     usage_effect: Decimal | None = None
+    a_shown_monthly: Decimal = ZERO
+    b_shown_monthly: Decimal = ZERO
+    a_shown_upfront: Decimal = ZERO
+    b_shown_upfront: Decimal = ZERO
+    shown_price_effect: Decimal | None = None
+    shown_usage_effect: Decimal | None = None
+
+    @property
+    def shown_delta(self) -> Decimal:
+        return self.b_shown_monthly - self.a_shown_monthly
+
+    @property
+    def shown_upfront_delta(self) -> Decimal:
+        return self.b_shown_upfront - self.a_shown_upfront
 
     @property
     def key(self) -> LineKey:
@@ -117,7 +143,8 @@ class ComparedLine:
             return ADDED
         if not self.in_b:
             return REMOVED
-        return CHANGED if self.delta or self.upfront_delta else UNCHANGED
+        differs = self.delta or self.upfront_delta
+        return CHANGED if differs or self.shown_delta or self.shown_upfront_delta else UNCHANGED
 
 
 @dataclass(frozen=True)
@@ -141,6 +168,41 @@ class EstimateComparison:
     @property
     def first_12_months_delta(self) -> Decimal:
         return _difference(self.b.first_12_months_total, self.a.first_12_months_total)
+
+    @property
+    def shown_monthly_delta(self) -> Decimal:
+        return self.b.shown_monthly_total - self.a.shown_monthly_total
+
+    @property
+    def shown_upfront_delta(self) -> Decimal:
+        return self.b.shown_upfront_total - self.a.shown_upfront_total
+
+    @property
+    def shown_first_12_months_delta(self) -> Decimal:
+        return self.b.shown_first_12_months_total - self.a.shown_first_12_months_total
+
+    @property
+    def shown_price_effect(self) -> Effects | None:
+        """price_effect as shown: A at B's prices as shown − A as shown."""
+        if self.a_at_b_prices is None:
+            return None
+        middle = self.a_at_b_prices
+        return Effects(
+            middle.shown_monthly_total - self.a.shown_monthly_total,
+            middle.shown_upfront_total - self.a.shown_upfront_total,
+            middle.shown_first_12_months_total - self.a.shown_first_12_months_total,
+        )
+
+    @property
+    def shown_usage_effect(self) -> Effects | None:
+        if self.a_at_b_prices is None:
+            return None
+        middle = self.a_at_b_prices
+        return Effects(
+            self.b.shown_monthly_total - middle.shown_monthly_total,
+            self.b.shown_upfront_total - middle.shown_upfront_total,
+            self.b.shown_first_12_months_total - middle.shown_first_12_months_total,
+        )
 
     @property
     def monthly_percent(self) -> Decimal | None:
@@ -191,11 +253,16 @@ def compare_quotes(
         shown = new or old
         a_monthly = old.monthly if old else ZERO
         b_monthly = new.monthly if new else ZERO
-        price_effect = usage_effect = None
+        a_shown = old.shown_monthly if old else ZERO
+        b_shown = new.shown_monthly if new else ZERO
+        price_effect = usage_effect = shown_price_effect = shown_usage_effect = None
         if between is not None:
             middle = between[key].monthly if key in between else ZERO
             price_effect = _difference(middle, a_monthly)
             usage_effect = _difference(b_monthly, middle)
+            middle_shown = between[key].shown_monthly if key in between else ZERO
+            shown_price_effect = middle_shown - a_shown
+            shown_usage_effect = b_shown - middle_shown
         compared.append(
             ComparedLine(
                 *key,
@@ -209,6 +276,12 @@ def compare_quotes(
                 b_upfront=new.upfront if new else ZERO,
                 price_effect=price_effect,
                 usage_effect=usage_effect,
+                a_shown_monthly=a_shown,
+                b_shown_monthly=b_shown,
+                a_shown_upfront=old.shown_upfront if old else ZERO,
+                b_shown_upfront=new.shown_upfront if new else ZERO,
+                shown_price_effect=shown_price_effect,
+                shown_usage_effect=shown_usage_effect,
             )
         )
     differing = sorted(

@@ -38,7 +38,7 @@ def chart_rows(quote: pricing.Quote | None) -> list[dict]:
     """Bars for the breakdown chart: each service against the largest, most expensive first."""
     if quote is None:
         return []
-    rows = [row for row in quote.by_service() if row[2] > 0]
+    rows = [row for row in quote.shown_by_service() if row[2] > 0]
     largest = rows[0][2] if rows else Decimal(0)
     return [
         {
@@ -49,6 +49,18 @@ def chart_rows(quote: pricing.Quote | None) -> list[dict]:
         }
         for code, name, monthly in rows
     ]
+
+
+TOP_LINES = 10
+
+
+@register.simple_tag
+def costly_lines(quote: pricing.Quote | None) -> dict:
+    """The lines that cost something, most expensive first: the first TOP_LINES, and the rest."""
+    if quote is None:
+        return {"top": [], "rest": []}
+    costly = [(item_quote, line) for item_quote, line in quote.lines_by_cost() if line.cost]
+    return {"top": costly[:TOP_LINES], "rest": costly[TOP_LINES:]}
 
 
 CHART_WIDTH = 300
@@ -90,6 +102,12 @@ def percent(value: Decimal | None) -> str:
     if text.startswith("-"):
         return f"−{text[1:]}%"
     return f"+{text}%" if Decimal(text) else "0.00%"
+
+
+@register.filter
+def magnitude(amount: Decimal | None) -> Decimal | None:
+    """The size of a change without its sign, for a sentence that says "more" or "less"."""
+    return None if amount is None else abs(amount)
 
 
 @register.filter

@@ -4,13 +4,17 @@ Layout: summary rows (`field,value`), one empty row, then a header row and one r
 line. A saved estimate adds its projection after that, each part after an empty row: its
 settings and total (`field,value`), a `month,monthly,upfront,total` table, and a table of the
 commitments (header only when there are none). A reader of the lines stops at the empty row.
-Money has two decimals, rounded half-up from the exact sums like every page shows it.
-`unit_price` is the price of one `unit` (the book's "$0.03 per 10,000 requests" is 0.000003 per
-request), so quantity × unit_price is the cost before free units and tiers; `formula` shows
-the working. `region` is the line's Region; `accounts` and `regions` (space-separated) are the
-card's, `pooled_quantity` is the quantity the tiers and free allowance were applied to across
-the organisation at the rate's `pooling` level; `unverified` says what of the line no AWS source
-confirms (`price`: a grade-E price; `pooling`: how AWS pools it). Text cells a spreadsheet would
+Money has two decimals, as every page shows it: the totals are the exact sums rounded half-up,
+and their cents are shared to the lines by largest remainder, so the `monthly` and
+`first_12_months` columns add up to the summary's totals. `free_quantity`,
+`billable_quantity`, `unit_price` and `per_units` are the formula's: (quantity −
+free_quantity) ÷ per_units × unit_price, with the book's "$0.03 per 10,000 requests" as
+unit_price 0.03 and per_units 10000 (a tiered line names its first band's price; `formula`
+shows every band). `waived` is why a fee is $0 (empty when it is not). `region` is the line's
+Region; `accounts` and `regions` (space-separated) are the card's, `pooled_quantity` is the
+quantity the tiers and free allowance were applied to across the organisation at the rate's
+`pooling` level; `unverified` says what of the line no AWS source confirms (`price`: a grade-E
+price; `pooling`: how AWS pools it). Text cells a spreadsheet would
 run as a formula are neutralised with a leading `'`.
 
 With terms (an organisation's discounts, private rates, credits, tax and currency), list figures
@@ -51,6 +55,10 @@ COLUMNS = (
     "pooled_quantity",
     "pooling",
     "unverified",
+    "free_quantity",
+    "billable_quantity",
+    "per_units",
+    "waived",
 )
 NET_COLUMNS = ("net_monthly", "net_currency", "terms_applied")
 MONTH_COLUMNS = ("month", "monthly", "upfront", "total")
@@ -92,10 +100,6 @@ def neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def unit_price_cell(line: pricing.Line) -> str:
-    return pricing.decimal_text(line.unit_price / line.per_units)
-
-
 def unverified_cell(line: pricing.Line) -> str:
     """What of a line is not verified against an AWS source: `price`, `pooling`, both, or ""."""
     parts = ["price"] if line.unverified else []
@@ -129,9 +133,9 @@ def write_quote_csv(
         ("name", neutralise(name)),
         ("description", neutralise(description)),
         *extra_summary,
-        ("monthly", pricing.amount_text(quote.monthly_total)),
-        ("upfront", pricing.amount_text(quote.upfront_total)),
-        ("first_12_months", pricing.amount_text(quote.first_12_months_total)),
+        ("monthly", pricing.amount_text(quote.shown_monthly_total)),
+        ("upfront", pricing.amount_text(quote.shown_upfront_total)),
+        ("first_12_months", pricing.amount_text(quote.shown_first_12_months_total)),
         ("currency", pricing.CURRENCY),
         ("price_book", neutralise(catalog.book_name)),
         ("price_book_date", catalog.effective_date),
@@ -171,15 +175,19 @@ def write_quote_csv(
                     neutralise(line.label),
                     pricing.decimal_text(line.quantity),
                     neutralise(line.unit),
-                    unit_price_cell(line),
-                    pricing.amount_text(line.monthly),
-                    pricing.amount_text(line.first_12_months),
+                    pricing.price_amount(line.unit_price),
+                    pricing.amount_text(line.shown_monthly),
+                    pricing.amount_text(line.shown_first_12_months),
                     neutralise(line.formula),
                     str(item.accounts),
                     neutralise(" ".join(item.regions)),
                     pricing.decimal_text(line.pooled_quantity),
                     line.pooling,
                     unverified_cell(line),
+                    pricing.decimal_text(line.free_quantity),
+                    pricing.decimal_text(line.billable_quantity),
+                    pricing.decimal_text(line.per_units),
+                    neutralise(line.waived),
                     *net_cells,
                 ]
             )
@@ -283,13 +291,13 @@ def write_comparison_csv(
     ):
         writer.writerow([field, *(cell(estimate, priced) for estimate, priced in sides), ""])
     for field, total, delta in (
-        ("monthly", "monthly_total", comparison.monthly_delta),
-        ("upfront", "upfront_total", comparison.upfront_delta),
-        ("first_12_months", "first_12_months_total", comparison.first_12_months_delta),
+        ("monthly", "shown_monthly_total", comparison.shown_monthly_delta),
+        ("upfront", "shown_upfront_total", comparison.shown_upfront_delta),
+        ("first_12_months", "shown_first_12_months_total", comparison.shown_first_12_months_delta),
     ):
         amounts = (pricing.amount_text(getattr(priced, total)) for _, priced in sides)
         writer.writerow([field, *amounts, pricing.amount_text(delta)])
-    price, usage = comparison.price_effect, comparison.usage_effect
+    price, usage = comparison.shown_price_effect, comparison.shown_usage_effect
     writer.writerow([])
     writer.writerows(
         [
@@ -331,14 +339,14 @@ def write_comparison_csv(
                 neutralise(line.group),
                 neutralise(line.usage_key),
                 neutralise(line.label),
-                pricing.amount_text(line.a_monthly),
-                pricing.amount_text(line.b_monthly),
-                pricing.amount_text(line.delta),
+                pricing.amount_text(line.a_shown_monthly),
+                pricing.amount_text(line.b_shown_monthly),
+                pricing.amount_text(line.shown_delta),
                 pricing.percent_amount(line.percent) or "",
-                pricing.amount_text(line.a_upfront),
-                pricing.amount_text(line.b_upfront),
-                pricing.amount_text(line.upfront_delta),
-                _optional_amount(line.price_effect),
-                _optional_amount(line.usage_effect),
+                pricing.amount_text(line.a_shown_upfront),
+                pricing.amount_text(line.b_shown_upfront),
+                pricing.amount_text(line.shown_upfront_delta),
+                _optional_amount(line.shown_price_effect),
+                _optional_amount(line.shown_usage_effect),
             ]
         )

@@ -38,7 +38,7 @@ def test_compare_a_copy_with_waf_added_to_the_original(page, live_server):
 
     page.get_by_role("link", name="Compare with the original").click()
     expect(page).to_have_url(COMPARISON)
-    expect(page.locator("#compare-delta")).to_contain_text("B costs +$10.00 a month more than A")
+    expect(page.locator("#compare-delta")).to_contain_text("B costs $10.00 a month more than A")
     expect(page.locator("#estimate-a")).to_have_text("Keys only")
     expect(page.locator("#estimate-b")).to_have_text("Keys and WAF")
     added = page.locator('#changed-lines tr[data-status="added"]')

@@ -36,7 +36,7 @@ def test_kms_priced_live_then_free_tier_then_letters_then_removed(page, live_ser
     keys = card.locator('[data-usage-key="keys"]')
     keys.fill("ten")
     expect(card.locator("#id_card-0-keys_error")).to_have_text("Enter a number.")
-    expect(page.locator("#totals")).to_contain_text("The totals wait for a fix")
+    expect(page.locator("#totals")).to_contain_text("Incomplete: the total of the valid cards")
     expect(keys).to_have_value("ten")  # what the user typed is never overwritten
 
     card.get_by_role("button", name="Remove AWS Key Management Service (KMS)").click()

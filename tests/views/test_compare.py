@@ -75,7 +75,7 @@ class TestComparePage:
         # A: $15.94 + $100.00 Firewall Manager; B: 20 keys $25.94 + WAF $10.60.
         assertContains(
             response,
-            '<strong id="monthly-delta">−$79.40</strong> a month less than A (−68.48%)',
+            '<strong id="monthly-delta">$79.40</strong> a month less than A (−68.48%)',
         )
         totals = re.findall(r'<tr data-total="(\w+)">(.*?)</tr>', html)
         cells = {name: re.findall(r'<td class="num">([^<]*)</td>', row) for name, row in totals}
@@ -83,6 +83,7 @@ class TestComparePage:
             "monthly": ["$115.94", "$36.54", "−$79.40"],
             "upfront": ["$0.00", "$0.00", "$0.00"],
             "first_12_months": ["$1,391.28", "$438.48", "−$952.80"],
+            "projection": ["$1,391.28", "$438.48", "−$952.80"],
         }
         assert rows_of(html) == [
             ("removed", "firewall_manager", "policies"),  # −$100.00
@@ -111,7 +112,7 @@ class TestComparePage:
         assertContains(response, f'href="/e/{copy.public_id}/" id="estimate-b"')
         assertContains(response, f'href="{compare_url(copy, original)}">Swap A and B</a>')
         assertContains(response, f'href="{compare_url(original, copy, "export.csv")}" download')
-        assertContains(response, f'href="{json_url(original, copy)}">Download JSON</a>')
+        assertContains(response, f'href="{json_url(original, copy)}" download>Download JSON</a>')
 
     def test_names_are_escaped_and_no_inline_style(self, client, original, copy):
         response = client.get(compare_url(original, copy))

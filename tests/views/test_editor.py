@@ -210,8 +210,9 @@ class TestPreview:
     ):
         html = client.post(PREVIEW, form_data({"service": "kms", "usage": usage})).content.decode()
         assert field_error(html, f"id_card-0-{field}") == message
-        assert monthly_total(html) == "—"
-        assert "The totals wait for a fix: 1 field needs attention." in html
+        # Issue 20, item 10: the total is the valid cards' (none here), marked incomplete.
+        assert monthly_total(html) == "$0.00"
+        assert "Incomplete: the total of the valid cards only. 1 card needs attention." in html
 
     def test_a_valid_card_keeps_its_subtotal_while_another_waits(self, client, price_book):
         data = form_data(KMS, {"service": "secrets_manager", "usage": {"secrets": "abc"}})
@@ -272,7 +273,8 @@ class TestPreview:
         html = response.content.decode()
         assert response.status_code == 200
         assert field_error(html, "id_card-1-regions").startswith("Select a valid choice.")
-        assert monthly_total(html) == "—"
+        assert monthly_total(html) == "$0.00"  # issue 20, item 10: neither card is priced
+        assert "2 cards need attention." in html
         page = client.post(NEW, data).content.decode()
         assert "This service is not in the price book." in page
 

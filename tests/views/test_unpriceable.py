@@ -42,8 +42,10 @@ class TestRegionPostedTwice:
         html = client.post("/preview", form_data(KMS, TWICE), headers={"HX-Request": "true"})
         html = html.content.decode()
         assert field_error(html, "id_card-1-regions") == "Name each Region once."
-        # The valid card is still priced; the total waits for the fix.
-        assert 'id="monthly-total">—<' in html
+        # The valid card is still priced; the total is its own, marked incomplete (issue 20,
+        # item 10: a wrong field no longer blanks the total).
+        assert 'id="monthly-total">$15.94<' in html
+        assert "Incomplete: the total of the valid cards only. 1 card needs attention." in html
 
     def test_save_refuses_it_and_saves_nothing(self, client, price_book):
         response = client.post("/save", form_data(TWICE, name="Twice"))

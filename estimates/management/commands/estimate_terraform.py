@@ -157,17 +157,17 @@ def write_table(
         item = item_quote.item
         where = " · ".join(filter(None, [item.region, item.group]))
         heading = f"{item_quote.service_name} · {where} {item.multiplier}".rstrip()
-        rows.append((heading, pricing.money(item_quote.monthly)))
+        rows.append((heading, pricing.money(item_quote.shown_monthly)))
         rows += [
-            (f"  {line.label}: {line.formula}", pricing.money(line.monthly))
+            (f"  {line.label}: {line.formula}", pricing.money(line.shown_monthly))
             for line in item_quote.lines
         ]
         if not item_quote.lines:
             rows.append(("  (no usage yet)", ""))
     totals = [
-        ("Monthly total", pricing.money(quote.monthly_total)),
-        ("Upfront total", pricing.money(quote.upfront_total)),
-        ("First 12 months", pricing.money(quote.first_12_months_total)),
+        ("Monthly total", pricing.money(quote.shown_monthly_total)),
+        ("Upfront total", pricing.money(quote.shown_upfront_total)),
+        ("First 12 months", pricing.money(quote.shown_first_12_months_total)),
     ]
     width = max(len(left) for left, _ in [*rows, *totals]) + 2
     money_width = max(len(right) for _, right in [*rows, *totals])

@@ -72,7 +72,10 @@ class Editor:
     estimate_form: EstimateForm
     formset: CardFormSet
     cards: list[Card]
+    # The valid cards priced together; None only when the cards as a whole are refused (too
+    # many, a tampered management form). `complete` says whether every card is in it.
     quote: pricing.Quote | None
+    complete: bool = True
     projected: projection.ProjectionResult | None = None
     terms_form: TermsForm | None = None
     net: _terms.NetQuote | None = None  # the quote under the terms, when both are valid
@@ -92,6 +95,14 @@ class Editor:
     def unpriced_resources(self) -> int:
         """Resources of an imported plan that the totals leave out (0 without an import)."""
         return self.estimate_form.cleaned_data.get("unpriced_resources") or 0
+
+    @property
+    def cards_needing_attention(self) -> int:
+        return sum(1 for card in self.cards if card.item_quote is None)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.quote is not None and not self.complete
 
     @property
     def can_add(self) -> bool:
@@ -116,9 +127,11 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = 
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
     for form, item_quote in item_quotes.items():
         form.notes = pricing.outsize_notes(catalog, item_quote)
-    quote = projected = net = None
-    if formset.is_valid():
-        quote = priced
+    complete = formset.is_valid()
+    # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
+    quote = None if formset.non_form_errors() else priced
+    projected = net = None
+    if complete:
         if terms is not None:
             net = _terms.apply_terms(catalog, priced, terms)
         plan = estimate_form.projection()
@@ -133,7 +146,9 @@ def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = 
     note = plan and projection.outsize_growth_note(plan, projected)
     if note:
         estimate_form.notes["projection_growth_percent"] = note
-    return Editor(catalog, estimate_form, formset, cards, quote, projected, terms_form, net)
+    return Editor(
+        catalog, estimate_form, formset, cards, quote, complete, projected, terms_form, net
+    )
 
 
 def initial_data(request: HttpRequest) -> QueryDict:
@@ -217,7 +232,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
         return no_price_book(request)
     editor = build_editor(book.catalog(), request.POST)
     form = editor.estimate_form
-    if editor.quote is not None and editor.net is not None and form.is_valid():
+    if editor.complete and editor.net is not None and form.is_valid():
         if not form.cleaned_data["name"].strip():
             form.add_error("name", "Name the estimate to save it.")
         else:

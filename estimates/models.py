@@ -1109,6 +1109,8 @@ class EstimateItem(models.Model):
     accounts = models.PositiveIntegerField(default=1)
     # Every Region of the card, `region` first; empty on cards saved before cards had several.
     regions = models.JSONField(default=list, blank=True)
+    # Free text for the reader (a bill import lists the card's account ids); pricing never reads it.
+    notes = models.TextField(max_length=2000, blank=True)
 
     objects = EstimateItemQuerySet.as_manager()
 

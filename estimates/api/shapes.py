@@ -1326,6 +1326,16 @@ ESTIMATE = answer(
         ),
         lambda p: PROJECTION.write(p.projection),
     ),
+    Field(
+        "unpriced",
+        array(
+            ref("Unpriced"),
+            "When it was saved from an import that left resources unpriced: those resources, "
+            "which its totals leave out.",
+        ),
+        lambda p: [UNPRICED.write(u) for u in p.estimate.unpriced_resources] or OMIT,
+        optional=True,
+    ),
 )
 SAVED = answer(
     "Saved",

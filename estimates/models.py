@@ -1027,6 +1027,10 @@ class Estimate(models.Model):
             )
         return compare.compare_quotes(a, b, same_price_book=False, a_at_b_prices=a_at_b_prices)
 
+    def compare_projection_to(self, other: Estimate) -> compare.ProjectionComparison:
+        """This estimate's saved projection (A) against `other`'s (B)."""
+        return compare.ProjectionComparison(self.project(), other.project())
+
     def compare_net_to(self, other: Estimate) -> _terms.NetComparison | None:
         """This estimate's net figures (A) against `other`'s (B), split into what their terms
         and what their usage changed; None when neither has terms."""
@@ -1105,6 +1109,8 @@ class EstimateItem(models.Model):
     accounts = models.PositiveIntegerField(default=1)
     # Every Region of the card, `region` first; empty on cards saved before cards had several.
     regions = models.JSONField(default=list, blank=True)
+    # Free text for the reader (a bill import lists the card's account ids); pricing never reads it.
+    notes = models.TextField(max_length=2000, blank=True)
 
     objects = EstimateItemQuerySet.as_manager()
 

@@ -647,6 +647,7 @@ class Compared:
     b: Estimate
     comparison: compare.EstimateComparison
     net: _terms.NetComparison | None = None
+    projections: compare.ProjectionComparison | None = None
 
 
 @dataclass(frozen=True)
@@ -1061,11 +1062,12 @@ PROJECTION = answer(
         "monthly_totals",
         array(
             ref(MONEY),
-            "Each month's total, month 1 first (its one-off costs included): months of them.",
+            "Each month's total, month 1 first (its one-off costs included): months of them. "
+            "They add up to total: the cents are shared by largest remainder.",
             minItems=min(projection.MONTH_CHOICES),
             maxItems=max(projection.MONTH_CHOICES),
         ),
-        lambda r: [money(total) for total in r.monthly_totals],
+        lambda r: [money(month.total) for month in r.shown_months],
     ),
     Field(
         "total",
@@ -1098,7 +1100,7 @@ PROJECTION = answer(
             "With terms: each month net, its own usage under the terms, the credits only in "
             "the months they last (credit_months).",
         ),
-        lambda r: [money(t) for t in r.net_monthly_totals] if r.net_months else OMIT,
+        lambda r: [money(t) for t in r.shown_net_monthly_totals] if r.net_months else OMIT,
         optional=True,
     ),
     Field(
@@ -1549,6 +1551,23 @@ NAMED_TERMS = answer(
         lambda n: n.updated_at.isoformat(),
     ),
 )
+PROJECTION_COMPARISON = answer(
+    "ProjectionComparison",
+    "Both saved projections and, when they look as many months ahead, B's total − A's. Over "
+    "different horizons delta is null: the totals are side by side, not compared.",
+    Field("a", ref(PROJECTION, "Estimate A's saved projection."), lambda p: PROJECTION.write(p.a)),
+    Field("b", ref(PROJECTION, "Estimate B's saved projection."), lambda p: PROJECTION.write(p.b)),
+    Field(
+        "same_months",
+        {"type": "boolean", "description": "Whether both look as many months ahead."},
+        lambda p: p.same_months,
+    ),
+    Field(
+        "delta",
+        nullable(ref(MONEY), "B's total − A's, as shown; null over different horizons."),
+        lambda p: _optional_money(p.delta),
+    ),
+)
 COMPARISON = answer(
     "Comparison",
     "Estimate A against estimate B: both totals, the changes (B − A, exact before "
@@ -1639,6 +1658,11 @@ COMPARISON = answer(
             "description": "How many lines are the same in both, left out of lines.",
         },
         lambda c: len(c.comparison.unchanged),
+    ),
+    Field(
+        "projections",
+        ref(PROJECTION_COMPARISON, "The two saved projections, compared."),
+        lambda c: PROJECTION_COMPARISON.write(c.projections),
     ),
     Field(
         "net",
@@ -2023,6 +2047,7 @@ COMPONENTS = (
     COMPARED_ESTIMATE,
     EFFECTS,
     COMPARED_LINE,
+    PROJECTION_COMPARISON,
     COMPARISON,
     ERROR,
     ERRORS,

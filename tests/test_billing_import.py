@@ -91,7 +91,7 @@ def test_hand_checked_cards_of_the_cur2_export():
     # 4 × $1.00 + (40,000 − 20,000 free) ÷ 10,000 × $0.03 = $4.06
     assert quotes[("kms", "us-east-1")].monthly == Decimal("4.06")
     # The account id that starts with 0 keeps it.
-    assert cards[("kms", "eu-west-1")].notes == "From the bill for 2026-11, account 012345678901."
+    assert cards[("kms", "eu-west-1")].notes == "Accounts: 012345678901"
     waf = cards[("waf", "us-east-1")]
     assert (waf.accounts, waf.usage) == (
         2,
@@ -416,3 +416,15 @@ def test_hours_of_an_hourly_rate_become_months_on_the_card():
     assert result.result.warnings == [
         "network_firewall: the bill's Hrs were converted to the input's unit."
     ]
+
+
+def test_a_cards_notes_list_its_accounts_within_2000_characters():
+    assert mapping.accounts_note(["012345678901"]) == "Accounts: 012345678901"
+    many = [f"{100000000000 + n}" for n in range(500)]
+    note = mapping.accounts_note(many)
+    # "Accounts: " (10) + 141 ids (12 + 140 × 14 = 1,972 with their ", ") + ", and 359 more"
+    # (14) = 1,996 ≤ 2,000; a 142nd id would make it 2,010.
+    assert note.startswith("Accounts: 100000000000, 100000000001, ")
+    assert note.endswith(", 100000000140, and 359 more")
+    assert len(note) == 1996
+    assert mapping.accounts_note(many, limit=20) == "Accounts: and 500 more"

@@ -106,15 +106,12 @@ def test_an_earlier_period_and_save(second_book):
     assert f"Saved: {estimate.get_absolute_url()}" in out
     assert estimate.name == "Bill 2026-10 cur2.csv"
     assert estimate.price_book == second_book
-    assert [(i.service, i.usage) for i in estimate.items.all()] == [
-        ("kms", {"keys": "3"}),
-        ("waf", {"web_acls": "1"}),
+    # Each card's notes are the ids of the accounts it pools; the description, the period.
+    assert [(i.service, i.usage, i.notes) for i in estimate.items.all()] == [
+        ("kms", {"keys": "3"}, "Accounts: 111111111111"),
+        ("waf", {"web_acls": "1"}, "Accounts: 111111111111"),
     ]
-    # The cards' notes go into the description: where each card came from.
-    assert estimate.description == (
-        "From the bill for 2026-10, account 111111111111.\n"
-        "From the bill for 2026-10, account 111111111111."
-    )
+    assert estimate.description == "From the bill for 2026-10."
 
 
 @pytest.mark.parametrize(

@@ -52,10 +52,10 @@ def test_each_format_as_the_body(client, second_book, stem, suffix):
         expected["billing_period"],
     )
     assert body["billing_periods"] == ["2026-10", "2026-11"]
-    assert body["items"] == [
-        {k: v for k, v in item.items() if k != "notes"} for item in expected["items"]
-    ]
+    # Each item's notes are the ids of the accounts it pools ("Accounts: 111111111111, …").
+    assert body["items"] == expected["items"]
     assert body["item_notes"] == [item["notes"] for item in expected["items"]]
+    assert [item["notes"] for item in body["quote"]["items"]] == body["item_notes"]
     assert body["quote"]["monthly_total"] == "761.36"
     assert [item["monthly"] for item in body["quote"]["items"]] == expected["item_monthly"]
     assert body["quote"]["price_book"]["id"] == second_book.pk
@@ -98,6 +98,9 @@ def test_the_items_save_as_they_are(client, second_book):
     estimate = Estimate.objects.get(public_id=saved.json()["id"])
     assert pricing.amount_text(estimate.quote().monthly_total) == "761.36"
     assert estimate.items.count() == len(body["items"]) == 12
+    # With their notes: the card of the two accounts' KMS keys in us-east-1 lists both.
+    assert estimate.item_notes() == tuple(item["notes"] for item in body["items"])
+    assert estimate.item_notes()[1] == "Accounts: 111111111111, 222222222222"
 
 
 def test_the_current_book_is_the_default(client, second_book):

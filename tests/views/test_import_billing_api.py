@@ -18,6 +18,7 @@ from estimates.models import Estimate, PriceBook
 
 DATA = Path(__file__).parent.parent / "data" / "billing"
 EXPECTED = json.loads((DATA / "expected-2026-12.json").read_text())
+EXPECTED_2027_01 = json.loads((DATA / "expected-2027-01.json").read_text())
 URL = "/api/v1/import/billing"
 CONTENT_TYPES = {
     ".csv": "text/csv",
@@ -108,6 +109,27 @@ def test_the_current_book_is_the_default(client, second_book):
 
     assert response.status_code == 200
     assert response.json()["quote"]["price_book"]["id"] == PriceBook.objects.current().pk
+
+
+@pytest.mark.parametrize("name", ["cur2.csv", "legacy-cur.csv.gz", "focus-1.2.parquet"])
+def test_without_a_book_named_it_prices_with_2027_01_the_current_book(client, third_book, name):
+    # The migrations publish 2027-01 last: it is the current book, so the API's default.
+    assert PriceBook.objects.current() == third_book
+    suffix = next(s for s in CONTENT_TYPES if name.endswith(s))
+    response = client.post(URL, (DATA / name).read_bytes(), content_type=CONTENT_TYPES[suffix])
+
+    assert response.status_code == 200
+    body = response.json()
+    expected = EXPECTED_2027_01[name.split(".csv")[0].split(".parquet")[0]]
+    assert body["quote"]["price_book"] == {
+        "id": third_book.pk,
+        "name": "AWS list prices, 2027-01",
+        "effective_date": "2027-01-01",
+    }
+    assert body["items"] == expected["items"]
+    assert body["quote"]["monthly_total"] == expected["monthly_total"] == "751.06"
+    assert [item["monthly"] for item in body["quote"]["items"]] == expected["item_monthly"]
+    assert body["reconciliation"] == expected["reconciliation"]
 
 
 class TestRefused:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from estimates import pricing
@@ -123,7 +124,11 @@ class Shape:
     extra: Mapping[str, object] = field(default_factory=dict)  # other schema keywords
 
     def __getitem__(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
     @property
     def names(self) -> frozenset[str]:
@@ -146,12 +151,22 @@ class Shape:
 
     def write(self, source: object) -> dict:
         """The answer for `source`, field by field in the declared order."""
-        written = {}
-        for f in self.fields:
-            value = f.write(source)
+        # An answer may hold tens of thousands of lines: the fields that are always written
+        # come first in one comprehension, then those whose writer may leave them out.
+        leading, trailing = self._writers
+        written = {name: write(source) for name, write in leading}
+        for name, write in trailing:
+            value = write(source)
             if value is not OMIT:
-                written[f.name] = value
+                written[name] = value
         return written
+
+    @cached_property
+    def _writers(self) -> tuple[tuple[tuple[str, Callable], ...], tuple[tuple[str, Callable], ...]]:
+        """(name, writer) of the fields before the first optional one, and of the rest."""
+        writers = tuple((f.name, f.write) for f in self.fields)
+        first = next((i for i, f in enumerate(self.fields) if f.optional), len(writers))
+        return writers[:first], writers[first:]
 
     def unknown(self, raw: dict, index: int | None, prefix: str = "") -> list[pricing.FieldError]:
         """An error for each key of a body that this shape does not declare."""

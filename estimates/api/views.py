@@ -62,7 +62,8 @@ def quote(request: HttpRequest) -> HttpResponse:
             result = projection.project(catalog, items, free_tier, plan, first=priced, terms=terms)
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
-    net = _terms.apply_terms(catalog, priced, terms)
+    # List prices in USD answer no net figures: a line-by-line copy of the quote for nothing.
+    net = None if terms.is_list else _terms.apply_terms(catalog, priced, terms)
     return JsonResponse(payloads.quote_as_json(catalog, priced, result, net))
 
 

@@ -52,7 +52,8 @@ def quote(request: HttpRequest) -> HttpResponse:
     terms, _named, terms_errors = payloads.read_terms(catalog, payload)
     if errors or projection_errors or terms_errors:
         return payloads.errors_response(errors + projection_errors + terms_errors)
-    errors = projection.check_work(items, plan)  # before any of the work is done
+    # before any of the work is done
+    errors = projection.check_work(items, plan) or pricing.check_lines(catalog, items)
     if errors:
         return payloads.errors_response(errors)
     priced = pricing.price_items(catalog, items, free_tier)
@@ -240,6 +241,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     if errors or projection_errors or terms_errors:
         return payloads.errors_response(errors + projection_errors + terms_errors)
     copied_from, errors = _copied_from(payload)
+    if errors:
+        return payloads.errors_response(errors)
+    errors = pricing.check_lines(book.catalog(), items)  # what a quote would answer, no more
     if errors:
         return payloads.errors_response(errors)
     try:

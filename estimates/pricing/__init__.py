@@ -59,6 +59,10 @@ MAX_ITEMS = 200
 # projection or without growth, else the projection's months). Accounts are not counted: a
 # pool's usage is a sum, so 100,000 accounts cost what one does (bench/worst_case.py).
 MAX_CELLS = 5_000
+# The cost lines one quote or save may make: each item's rates that meter some of its usage,
+# in each of its Regions. A line is about 1 KB of JSON and tens of µs to price and write; the
+# cells alone let 200 WAF cards in 17 Regions make 47,600 lines (a 50 MB answer, seconds).
+MAX_LINES = 10_000
 # A card whose lines for one input cost more than this a month is far outside what any
 # organisation spends on a security service: the editor notes it beside the input, unrefused.
 OUTSIZE_MONTHLY = Decimal(10_000_000)
@@ -1312,6 +1316,32 @@ def check_items(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:
     ]
     errors += check_waivers(catalog, items)
     return errors
+
+
+def count_lines(catalog: Catalog, items: Iterable[Item]) -> int:
+    """How many cost lines pricing these checked items makes (price_items' lines, waived
+    ones too), without pricing them."""
+    count = 0
+    for item in items:
+        service = catalog.services[item.service]
+        usage = item.usage
+        for region in item.regions:
+            count += sum(1 for rate in service.rates_for(region) if metered(rate, usage) != 0)
+    return count
+
+
+def check_lines(catalog: Catalog, items: Iterable[Item]) -> list[FieldError]:
+    """The cap on the lines one request prices (MAX_LINES), checked before any is priced. The
+    message names the figure, the cap and how to come under it."""
+    lines = count_lines(catalog, items)
+    if lines <= MAX_LINES:
+        return []
+    message = (
+        f"These items make {lines:,} cost lines (each item's priced usage in each of its "
+        f"Regions); at most {MAX_LINES:,} are priced at once. Use fewer items or Regions, or "
+        "split the estimate."
+    )
+    return [FieldError(None, "items", message)]
 
 
 def check_waivers(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:

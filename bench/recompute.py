@@ -71,15 +71,23 @@ USAGE = [
 
 
 def items_for(cards: int, accounts: int = 1, region_count: int = 1) -> list[Item]:
-    """Cards of USAGE in turn, each in `accounts` accounts and its first `region_count` Regions."""
+    """Cards of USAGE in turn, each in `accounts` accounts and the first `region_count` Regions
+    that price every input the card uses (a book may leave an input out of some Regions, and
+    the quote refuses an input with no price)."""
     catalog = PriceBook.objects.current().catalog()
     items = []
     for index in range(cards):
         code, usage = USAGE[index % len(USAGE)]
-        regions = catalog.service_regions(code)[:region_count]
+        regions = priced_regions(catalog, code, usage)[:region_count]
         quantities = {key: Decimal(value) for key, value in usage.items()}
         items.append(Item(code, usage=quantities, accounts=accounts, regions=regions))
     return items
+
+
+def priced_regions(catalog: pricing.Catalog, code: str, usage: dict) -> tuple[str, ...]:
+    """The service's Regions, in the book's order, where each of these inputs has a price."""
+    priced = [set(catalog.input_regions(code, key)) for key in usage]
+    return tuple(r for r in catalog.service_regions(code) if all(r in each for each in priced))
 
 
 def form_for(items: list[Item], **fields: str) -> dict:
@@ -145,7 +153,10 @@ def main() -> None:
     # about 12 fields a card: 200 cards need more fields than Django's default 1,000 (issue 20
     # sizes the setting from the card limit; until main has it, the bench raises it).
     fields = max(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 0, 20 * pricing.MAX_ITEMS)
-    with override_settings(DEBUG=False, DATA_UPLOAD_MAX_NUMBER_FIELDS=fields):
+    # The rate limits stay on, so each request still pays for counting itself, but with room
+    # for every sample: --repeat 200 sends some 1,500 previews a minute from one address.
+    room = {f"COSTCALC_{scope}_RATE_LIMIT": 10**9 for scope in ("PREVIEW", "QUOTE")}
+    with override_settings(DEBUG=False, DATA_UPLOAD_MAX_NUMBER_FIELDS=fields, **room):
         run(client, args.repeat)
 
 

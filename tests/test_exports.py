@@ -427,6 +427,9 @@ class TestComparisonCsv:
             ["monthly", "945.94", "25.94", "-920.00"],
             ["upfront", "0.00", "0.00", "0.00"],
             ["first_12_months", "11351.28", "311.28", "-11040.00"],
+            # Both saved with the default projection, 12 months at today's usage.
+            ["projection_months", "12", "12", ""],
+            ["projection_total", "11351.28", "311.28", "-11040.00"],
         ]
         assert dict(facts) == {
             "currency": "USD",

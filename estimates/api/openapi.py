@@ -134,7 +134,7 @@ PROJECTION = {
         "18.04",
         "18.50",
         "18.96",
-        "19.43",
+        "19.44",
         "19.92",
         "20.42",
         "20.93",
@@ -210,6 +210,17 @@ def _compared_line(service: str, usage_key: str, label: str, **figures: object) 
     }
 
 
+def _flat_projection(monthly: str) -> dict:
+    """A saved projection of 12 months at today's usage (B's: it was saved without one)."""
+    return {
+        "months": 12,
+        "monthly_growth_percent": "0",
+        "monthly_totals": [monthly] * 12,
+        "commitments": [],
+        "over_limits": [],
+    }
+
+
 COMPARISON_RESPONSE = {
     "currency": "USD",
     "a": {
@@ -253,6 +264,12 @@ COMPARISON_RESPONSE = {
         _compared_line("secrets_manager", "api_calls", "API calls", b_monthly="0.50", delta="0.50"),
     ],
     "unchanged_lines": 1,
+    "projections": {
+        "a": PROJECTION,
+        "b": {**_flat_projection("29.44"), "total": "353.28"},
+        "same_months": True,
+        "delta": "133.27",
+    },
 }
 IMPORT_REQUEST = {
     "plan": {

@@ -281,7 +281,9 @@ def projection_as_json(result: projection.ProjectionResult) -> dict:
 
 def comparison_as_json(a: Estimate, b: Estimate, comparison: compare.EstimateComparison) -> dict:
     """Estimate A against B: both totals, the changes (B − A), and every line that differs."""
-    return shapes.COMPARISON.write(shapes.Compared(a, b, comparison, a.compare_net_to(b)))
+    return shapes.COMPARISON.write(
+        shapes.Compared(a, b, comparison, a.compare_net_to(b), a.compare_projection_to(b))
+    )
 
 
 def named_terms_as_json(named: NamedTerms) -> dict:

@@ -648,6 +648,7 @@ class Compared:
     b: Estimate
     comparison: compare.EstimateComparison
     net: _terms.NetComparison | None = None
+    projections: compare.ProjectionComparison | None = None
 
 
 @dataclass(frozen=True)
@@ -1062,11 +1063,12 @@ PROJECTION = answer(
         "monthly_totals",
         array(
             ref(MONEY),
-            "Each month's total, month 1 first (its one-off costs included): months of them.",
+            "Each month's total, month 1 first (its one-off costs included): months of them. "
+            "They add up to total: the cents are shared by largest remainder.",
             minItems=min(projection.MONTH_CHOICES),
             maxItems=max(projection.MONTH_CHOICES),
         ),
-        lambda r: [money(total) for total in r.monthly_totals],
+        lambda r: [money(month.total) for month in r.shown_months],
     ),
     Field(
         "total",
@@ -1099,7 +1101,7 @@ PROJECTION = answer(
             "With terms: each month net, its own usage under the terms, the credits only in "
             "the months they last (credit_months).",
         ),
-        lambda r: [money(t) for t in r.net_monthly_totals] if r.net_months else OMIT,
+        lambda r: [money(t) for t in r.shown_net_monthly_totals] if r.net_months else OMIT,
         optional=True,
     ),
     Field(
@@ -1204,6 +1206,21 @@ def _asked_projection(p: Priced) -> object:
     return OMIT if p.projection is None else PROJECTION.write(p.projection)
 
 
+def _warnings(p: Priced) -> object:
+    """The editor's outsize notes, as errors are written: priced all the same, but worth a look."""
+    warnings = [
+        ERROR.write(pricing.FieldError(index, key, note))
+        for index, item_quote in enumerate(p.quote.items)
+        for key, note in pricing.outsize_notes(p.catalog, item_quote).items()
+    ]
+    growth = p.projection and projection.outsize_growth_note(p.projection.projection, p.projection)
+    if growth:
+        warnings.append(
+            ERROR.write(pricing.FieldError(None, "projection.monthly_growth_percent", growth))
+        )
+    return warnings or OMIT
+
+
 QUOTE_FIELDS = (
     Field(
         "currency",
@@ -1248,6 +1265,19 @@ QUOTE_FIELDS = (
         "net",
         ref(NET, "With terms: what the organisation pays, beside the list figures above."),
         lambda p: OMIT if p.net is None else NET.write(ShownNet(p.net, _terms.shown(p.net))),
+        optional=True,
+    ),
+    Field(
+        "warnings",
+        array(
+            ref("Error"),
+            "Inputs far outside what any organisation uses, priced all the same: over "
+            f"${pricing.OUTSIZE_MONTHLY:,} a month on one input's lines of an item, or growth "
+            f"that multiplies usage over {projection.OUTSIZE_GROWTH_FACTOR}× by the last month. "
+            "Each names its item and field and the figure it implies, as the editor's note "
+            "beside the field does. Left out when there are none.",
+        ),
+        _warnings,
         optional=True,
     ),
 )
@@ -1324,6 +1354,16 @@ ESTIMATE = answer(
             "with another.",
         ),
         lambda p: PROJECTION.write(p.projection),
+    ),
+    Field(
+        "unpriced",
+        array(
+            ref("Unpriced"),
+            "When it was saved from an import that left resources unpriced: those resources, "
+            "which its totals leave out.",
+        ),
+        lambda p: [UNPRICED.write(u) for u in p.estimate.unpriced_resources] or OMIT,
+        optional=True,
     ),
 )
 SAVED = answer(
@@ -1550,6 +1590,23 @@ NAMED_TERMS = answer(
         lambda n: n.updated_at.isoformat(),
     ),
 )
+PROJECTION_COMPARISON = answer(
+    "ProjectionComparison",
+    "Both saved projections and, when they look as many months ahead, B's total − A's. Over "
+    "different horizons delta is null: the totals are side by side, not compared.",
+    Field("a", ref(PROJECTION, "Estimate A's saved projection."), lambda p: PROJECTION.write(p.a)),
+    Field("b", ref(PROJECTION, "Estimate B's saved projection."), lambda p: PROJECTION.write(p.b)),
+    Field(
+        "same_months",
+        {"type": "boolean", "description": "Whether both look as many months ahead."},
+        lambda p: p.same_months,
+    ),
+    Field(
+        "delta",
+        nullable(ref(MONEY), "B's total − A's, as shown; null over different horizons."),
+        lambda p: _optional_money(p.delta),
+    ),
+)
 COMPARISON = answer(
     "Comparison",
     "Estimate A against estimate B: both totals, the changes (B − A, exact before "
@@ -1640,6 +1697,11 @@ COMPARISON = answer(
             "description": "How many lines are the same in both, left out of lines.",
         },
         lambda c: len(c.comparison.unchanged),
+    ),
+    Field(
+        "projections",
+        ref(PROJECTION_COMPARISON, "The two saved projections, compared."),
+        lambda c: PROJECTION_COMPARISON.write(c.projections),
     ),
     Field(
         "net",
@@ -2024,6 +2086,7 @@ COMPONENTS = (
     COMPARED_ESTIMATE,
     EFFECTS,
     COMPARED_LINE,
+    PROJECTION_COMPARISON,
     COMPARISON,
     ERROR,
     ERRORS,

@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from estimates.pricing import PRECISION, ZERO, FieldError, ItemQuote, Line, Quote, exact_sum
+from estimates.pricing import PRECISION, ZERO, FieldError, ItemQuote, Line, Quote, cents, exact_sum
+from estimates.pricing.projection import ProjectionResult
 
 ADDED = "added"
 REMOVED = "removed"
@@ -231,6 +232,38 @@ class EstimateComparison:
             _difference(self.b.monthly_total, self.a_at_b_prices.monthly_total),
             _difference(self.b.upfront_total, self.a_at_b_prices.upfront_total),
         )
+
+
+@dataclass(frozen=True)
+class ProjectionComparison:
+    """Two projections' totals as shown and, when both look as many months ahead, B − A.
+
+    Over different horizons the totals are shown side by side: their difference would mostly
+    be the extra months, not what changed."""
+
+    a: ProjectionResult
+    b: ProjectionResult
+
+    @property
+    def a_total(self) -> Decimal:
+        return cents(self.a.total)
+
+    @property
+    def b_total(self) -> Decimal:
+        return cents(self.b.total)
+
+    @property
+    def same_months(self) -> bool:
+        return self.a.projection.months == self.b.projection.months
+
+    @property
+    def same_growth(self) -> bool:
+        return self.a.projection.monthly_growth_percent == self.b.projection.monthly_growth_percent
+
+    @property
+    def delta(self) -> Decimal | None:
+        """B's shown total − A's, so the figures on a page subtract; None over other horizons."""
+        return self.b_total - self.a_total if self.same_months else None
 
 
 def compare_quotes(

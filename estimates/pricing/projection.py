@@ -105,6 +105,17 @@ class OverLimit:
 
 
 @dataclass(frozen=True)
+class ShownMonth:
+    """A month as shown, in whole cents: its total's share of the horizon's shown total, split
+    into monthly and upfront the same way, so that shown months add up to the shown total."""
+
+    month: int
+    monthly: Decimal
+    upfront: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class ProjectionResult:
     projection: Projection
     months: tuple[ProjectedMonth, ...]
@@ -130,6 +141,23 @@ class ProjectionResult:
     @property
     def total(self) -> Decimal:
         return pricing.exact_sum(month.total for month in self.months)
+
+    @property
+    def shown_months(self) -> tuple[ShownMonth, ...]:
+        """The months in cents that add up to the shown total (largest remainder, as a quote's
+        lines add up to its cards): rounding each month alone could miss it by cents."""
+        totals = pricing.allocate_cents(pricing.cents(self.total), list(self.monthly_totals))
+        shown = []
+        for month, total in zip(self.months, totals, strict=True):
+            monthly, upfront = pricing.allocate_cents(total, [month.monthly, month.upfront])
+            shown.append(ShownMonth(month.month, monthly, upfront, total))
+        return tuple(shown)
+
+    @property
+    def shown_net_monthly_totals(self) -> tuple[Decimal, ...]:
+        """The net months in cents that add up to the shown net total."""
+        net = list(self.net_monthly_totals)
+        return tuple(pricing.allocate_cents(pricing.cents(self.net_total), net))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -219,15 +219,16 @@ def write_projection_rows(writer, projected: projection.ProjectionResult) -> Non
         writer.writerow(("net_projection_total", pricing.amount_text(projected.net_total)))
     writer.writerow([])
     writer.writerow(MONTH_COLUMNS + (("net_total",) if projected.net_months else ()))
-    net_months = projected.net_months or (None,) * len(projected.months)
-    for month, net_month in zip(projected.months, net_months, strict=True):
+    # The months as shown, so that each column adds up to its total in a spreadsheet.
+    net_totals = projected.shown_net_monthly_totals or (None,) * len(projected.months)
+    for month, net_total in zip(projected.shown_months, net_totals, strict=True):
         writer.writerow(
             [
                 str(month.month),
                 pricing.amount_text(month.monthly),
                 pricing.amount_text(month.upfront),
                 pricing.amount_text(month.total),
-                *([pricing.amount_text(net_month.total)] if net_month else []),
+                *([pricing.amount_text(net_total)] if net_total is not None else []),
             ]
         )
     writer.writerow([])
@@ -259,9 +260,21 @@ def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
         extra_summary=(
             ("id", str(estimate.public_id)),
             ("saved_at", estimate.created_at.isoformat()),
+            *_unpriced_rows(estimate),
         ),
         projected=estimate.project(),
         net=estimate.net_quote(),
+    )
+
+
+def _unpriced_rows(estimate: Estimate) -> tuple[tuple[str, str], ...]:
+    """What its import left unpriced, which the totals leave out: how many, and which."""
+    unpriced = estimate.unpriced_resources
+    if not unpriced:
+        return ()
+    return (
+        ("unpriced_resources", str(len(unpriced))),
+        ("unpriced_addresses", neutralise("; ".join(entry.address for entry in unpriced))),
     )
 
 
@@ -297,6 +310,24 @@ def write_comparison_csv(
     ):
         amounts = (pricing.amount_text(getattr(priced, total)) for _, priced in sides)
         writer.writerow([field, *amounts, pricing.amount_text(delta)])
+    # The saved projections: compared over the same horizon, side by side (no delta) otherwise.
+    projections = a.compare_projection_to(b)
+    writer.writerow(
+        [
+            "projection_months",
+            str(projections.a.projection.months),
+            str(projections.b.projection.months),
+            "",
+        ]
+    )
+    writer.writerow(
+        [
+            "projection_total",
+            pricing.amount_text(projections.a_total),
+            pricing.amount_text(projections.b_total),
+            _optional_amount(projections.delta),
+        ]
+    )
     price, usage = comparison.shown_price_effect, comparison.shown_usage_effect
     writer.writerow([])
     writer.writerows(

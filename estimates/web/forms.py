@@ -156,6 +156,7 @@ class CardForm(forms.Form):
         if lean:
             self.base_fields = {}  # BaseForm.__init__ deep-copies these: nothing to copy
         super().__init__(*args, **kwargs)
+        self.lean = lean
         self.catalog = catalog
         self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
         code = self.data.get(self.add_prefix("service")) if self.is_bound else None
@@ -176,6 +177,38 @@ class CardForm(forms.Form):
         for bound in self.unavailable_fields():
             attrs = bound.field.widget.attrs
             attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
+
+    def has_changed(self) -> bool:
+        """Django's answer; a lean card stops at the first changed field (the service, which
+        every card posts) instead of building a bound field for each."""
+        if not self.lean:
+            return super().has_changed()
+        return any(
+            field.has_changed(self.get_initial_for_field(field, name), self._posted(name, field))
+            for name, field in self.fields.items()
+        )
+
+    def _clean_fields(self) -> None:
+        """Django's _clean_fields; a lean card reads each value straight from the post, with
+        the same widget, instead of through a bound field built for it."""
+        if not self.lean:
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            value = (
+                self.get_initial_for_field(field, name)
+                if field.disabled
+                else self._posted(name, field)
+            )
+            try:
+                self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+        return None
+
+    def _posted(self, name: str, field: forms.Field) -> object:
+        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
 
     def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
@@ -268,13 +301,22 @@ class CardForm(forms.Form):
         ]
 
     def item(self) -> pricing.Item:
-        return pricing.Item(
-            service=self.cleaned_data["service"],
-            regions=tuple(self.cleaned_data["regions"]),
-            accounts=self.cleaned_data.get("accounts") or 1,
-            group=self.cleaned_data.get("group", ""),
-            usage={key: value for key, value in self.usage().items() if value},
-        )
+        """The card as the engine takes it (built once: the rules between cards, the quote
+        and the projection each ask for it)."""
+        item = self.__dict__.get("_item")
+        if item is None:
+            item = self._item = pricing.Item(
+                service=self.cleaned_data["service"],
+                regions=tuple(self.cleaned_data["regions"]),
+                accounts=self.cleaned_data.get("accounts") or 1,
+                group=self.cleaned_data.get("group", ""),
+                usage={key: value for key, value in self.usage().items() if value},
+            )
+        return item
+
+    def add_error(self, field: str | None, error: object) -> None:
+        self.__dict__.pop("_item", None)  # an error drops its field from cleaned_data
+        super().add_error(field, error)
 
 
 # Fields built once per catalog and service for lean cards: {id(catalog): (catalog, {code:
@@ -480,6 +522,8 @@ class EstimateForm(forms.Form):
     unpriced_resources = forms.IntegerField(
         required=False, min_value=0, max_value=1_000_000, widget=forms.HiddenInput
     )
+    # The import this editor was filled from: its save keeps what that import could not price.
+    terraform_import = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     projection_months = forms.TypedChoiceField(
         label="Project over",
         choices=[(months, f"{months} months") for months in projection.MONTH_CHOICES],
@@ -497,9 +541,16 @@ class EstimateForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lean: bool = False, **kwargs):
+        """`lean`: for the live preview, which shows no input: the form reads the class's own
+        fields (only read, never changed) instead of a deep copy of them."""
+        if lean:
+            self.base_fields = {}
         super().__init__(*args, **kwargs)
         self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
+        if lean:
+            self.fields = dict(type(self).base_fields)
+            return
         describe(self, "name", "description", "projection_months")
         describe(self, "projection_growth_percent", notes=True)
 

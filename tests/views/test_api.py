@@ -1,6 +1,7 @@
 """The JSON API contract: /api/v1/services and /api/v1/quote."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -472,9 +473,12 @@ class TestQuoteProjection:
         assert projected["months"] == 36
         assert projected["monthly_growth_percent"] == "2.5"
         assert len(projected["monthly_totals"]) == 36
-        assert projected["monthly_totals"][:3] == ["10.94", "11.22", "11.50"]
+        # Month 2 is $11.215 exactly (5.125 keys, 2,050,000 requests): its half cent goes
+        # to a month with a larger remainder, so that the months add up to the total.
+        assert projected["monthly_totals"][:3] == ["10.94", "11.21", "11.50"]
         assert projected["monthly_totals"][-1] == "26.05"
         assert projected["total"] == "628.16"
+        assert sum(Decimal(month) for month in projected["monthly_totals"]) == Decimal("628.16")
         assert projected["commitments"] == [] and projected["over_limits"] == []
 
     def test_a_quote_without_projection_answers_none(self, client, price_book):

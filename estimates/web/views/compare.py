@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from estimates import pricing
-from estimates.models import Estimate
 from estimates.web.exports import write_comparison_csv
 from estimates.web.forms import CompareWithForm
 from estimates.web.views.saved import load_estimate, render_detail, unpriceable_page
@@ -27,26 +25,10 @@ def compare_detail(request: HttpRequest, a: UUID, b: UUID) -> HttpResponse:
         "a": first,
         "b": second,
         "comparison": first.compare_to(second),
-        "projections": projections(first, second),
+        "projections": first.compare_projection_to(second),
         "net_comparison": first.compare_net_to(second),
     }
     return render(request, "estimates/compare.html", context)
-
-
-def projections(first: Estimate, second: Estimate) -> dict:
-    """Both saved projections and, over the same number of months, B's total − A's."""
-    a, b = first.project(), second.project()
-    a_total, b_total = pricing.cents(a.total), pricing.cents(b.total)
-    same_months = a.projection.months == b.projection.months
-    return {
-        "a": a,
-        "b": b,
-        "a_total": a_total,
-        "b_total": b_total,
-        "same_months": same_months,
-        "same_growth": a.projection.monthly_growth_percent == b.projection.monthly_growth_percent,
-        "delta": b_total - a_total if same_months else None,
-    }
 
 
 @require_GET

@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from estimates import pricing, ratelimit
+from estimates.importers import terraform
 from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
 from estimates.pricing import terms as _terms
@@ -25,6 +28,8 @@ from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
 RECALCULATIONS = "recalculations"
+# The session key a Terraform import's result waits under (views/terraform_import.py).
+TERRAFORM_IMPORT_SESSION_KEY = "terraform_import"
 
 
 @dataclass
@@ -39,14 +44,34 @@ class Card:
 
     @cached_property
     def version(self) -> str:
-        """A digest of everything the card's result shows (its multiplier, subtotal and lines,
-        or that it waits for a fix). The page keeps it on the result; the preview renders a
-        result again only when it differs, so an unchanged card costs no template work."""
+        """A digest of everything the card's result and summary show (its multiplier, Regions,
+        subtotal and lines, or that it waits for a fix). The page keeps it on the result; the
+        preview renders a result again only when it differs, so an unchanged card costs no
+        template work."""
         quote = self.item_quote
-        shown = (self.form.multiplier(), None)
+        # The summary beside it names the Regions ticked, priced or not.
+        parts = [self.form.multiplier(), self.form["regions"].value()]
         if quote is not None:
-            shown = (shown[0], (len(quote.item.regions), quote.monthly, quote.upfront, quote.lines))
-        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+            parts += [len(quote.item.regions), quote.shown_monthly, quote.shown_upfront]
+            # Each line as the result shows it: its cells and the fields its badges read.
+            parts += [
+                (
+                    line.usage_key,
+                    line.label,
+                    line.region,
+                    line.formula,
+                    line.shown_monthly,
+                    line.grade,
+                    line.waived,
+                    line.share,
+                    line.pooled_quantity,
+                    line.unit,
+                    line.pooling,
+                    line.pooling_source,
+                )
+                for line in quote.lines
+            ]
+        return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
     @property
     def changed(self) -> bool:
@@ -109,13 +134,15 @@ class Editor:
         return len(self.formset.forms) < pricing.MAX_ITEMS
 
 
-def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = False) -> Editor:
+def build_editor(
+    catalog: pricing.Catalog, data: QueryDict | MultiValueDict | dict, lean: bool = False
+) -> Editor:
     """Bind the posted state, validate it and price it if it is valid. `lean` for the live
     preview, which shows no input: its cards are read with the same rules, by lean forms."""
-    estimate_form = EstimateForm(data)
+    estimate_form = EstimateForm(data, lean=lean)
     formset = CardFormSet(data, catalog=catalog, lean=lean)
     estimate_form.is_valid()
-    terms_form = TermsForm(data, catalog=catalog)
+    terms_form = TermsForm(data, catalog=catalog, lean=lean)
     terms = terms_form.terms if terms_form.is_valid() else None
     free_tier = estimate_form.cleaned_data.get("free_tier", False)
     formset.check_rules_between_cards()
@@ -249,12 +276,22 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     projection=form.projection(),
                     terms=editor.terms_form.terms,
                     named_terms=editor.terms_form.cleaned_data.get("named_terms"),
+                    unpriced=imported_unpriced(request, form.cleaned_data["terraform_import"]),
                 )
             except pricing.PricingError as error:
                 form.add_pricing_errors(error.errors)
             else:
                 return redirect(estimate)
     return render(request, TEMPLATE, editor_context(editor, save_failed=True))
+
+
+def imported_unpriced(request: HttpRequest, import_id: str) -> tuple[terraform.Unpriced, ...]:
+    """What the import this editor was filled from could not price, from the session; none
+    unless the form names that very import (another tab's form, or a forged id, gets none)."""
+    stored = request.session.get(TERRAFORM_IMPORT_SESSION_KEY) or {}
+    if not import_id or stored.get("import_id") != import_id:
+        return ()
+    return tuple(terraform.Unpriced(**entry) for entry in stored["result"]["unpriced"])
 
 
 @csrf_exempt  # No side effects: it only prices what was posted and renders a fragment.
@@ -267,11 +304,42 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
     catalog = PriceBook.objects.current_catalog()
     if catalog is None:
         return no_price_book(request)
-    editor = build_editor(catalog, request.POST, lean=True)
-    shown = shown_versions(request.POST.get("shown", ""))
+    data = posted_form(request)
+    editor = build_editor(catalog, data, lean=True)
+    shown = shown_versions(data.get("shown", ""))
     for card in editor.cards:
         card.shown_version = shown.get(card.index, "")
     return render(request, TEMPLATE + "#preview", editor_context(editor))
+
+
+def posted_form(request: HttpRequest) -> MultiValueDict:
+    """request.POST, read in one pass when urlencoded, as htmx posts it: the same pairs, the
+    same decoding and the same limit on fields as QueryDict, which converts each of a large
+    estimate's thousands of fields three times over."""
+    if request.content_type != "application/x-www-form-urlencoded" or request.encoding not in (
+        None,
+        "utf-8",
+    ):
+        return request.POST
+    try:
+        body = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        body = request.body.decode("iso-8859-1")  # as QueryDict reads a misbehaving client
+    try:
+        pairs = parse_qsl(
+            body,
+            keep_blank_values=True,
+            encoding="utf-8",
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+    except ValueError:
+        raise TooManyFieldsSent(
+            "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+        ) from None
+    fields: dict[str, list[str]] = {}
+    for key, value in pairs:
+        fields.setdefault(key, []).append(value)
+    return MultiValueDict(fields)
 
 
 OVERSIZE_MESSAGE = (

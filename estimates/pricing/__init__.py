@@ -535,19 +535,20 @@ def allocate_cents(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
     """
     if not parts:
         return []
-    with localcontext() as context:
-        context.prec = PRECISION
-        floors = [part.quantize(CENT, rounding=ROUND_FLOOR) for part in parts]
-        left = int((total - sum(floors, ZERO)) / CENT)
-        if not left:
-            return floors  # the floors add up already: nothing to hand out
-        order = sorted(range(len(parts)), key=lambda index: (floors[index] - parts[index], index))
-        if left < 0:  # only for a total below the parts' floors: take from the smallest first
-            order.reverse()
-        step = CENT if left > 0 else -CENT
-        for turn in range(abs(left)):
-            floors[order[turn % len(parts)]] += step
-        return floors
+    floors = [part.quantize(CENT, rounding=ROUND_FLOOR, context=EXACT) for part in parts]
+    left = int(EXACT.divide(EXACT.subtract(total, exact_sum(floors)), CENT))
+    if not left:
+        return floors  # the floors add up already: nothing to hand out
+    order = sorted(
+        range(len(parts)), key=lambda index: (EXACT.subtract(floors[index], parts[index]), index)
+    )
+    if left < 0:  # only for a total below the parts' floors: take from the smallest first
+        order.reverse()
+    step = CENT if left > 0 else -CENT
+    for turn in range(abs(left)):
+        index = order[turn % len(parts)]
+        floors[index] = EXACT.add(floors[index], step)
+    return floors
 
 
 def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:

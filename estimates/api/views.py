@@ -65,7 +65,8 @@ def quote(request: HttpRequest) -> HttpResponse:
             return payloads.errors_response(error.errors)
     # List prices in USD answer no net figures: a line-by-line copy of the quote for nothing.
     net = None if terms.is_list else _terms.apply_terms(catalog, priced, terms)
-    return JsonResponse(payloads.quote_as_json(catalog, priced, result, net))
+    notes = payloads.read_item_notes(payload)
+    return JsonResponse(payloads.quote_as_json(catalog, priced, result, net, notes))
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -253,6 +254,7 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             description=_or_empty(payload.get("description")),
             price_book=book,
             items=items,
+            notes=payloads.read_item_notes(payload),
             free_tier=free_tier,
             copied_from=copied_from,
             projection=plan,

@@ -148,6 +148,15 @@ class CardForm(forms.Form):
         help_text="Optional: prod, staging, a team…",
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
+    # The card's notes field; `self.notes` (below) is something else: the warnings by field.
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=EstimateItem._meta.get_field("notes").max_length,
+        validators=[utf8_text],
+        help_text="Optional: where the numbers come from. Pricing ignores them.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
 
     def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
         """`lean`: for the live preview, which reads the card and shows no input. The card
@@ -170,9 +179,11 @@ class CardForm(forms.Form):
             self.fields = dict(shared_card_fields(catalog, known, picked))
             return
         self._build_fields(catalog, code)
-        describe(self, "accounts", "group")
+        describe(self, "accounts", "group", "notes")
         describe(
-            self, *self.fields.keys() - {"service", "regions", "accounts", "group"}, notes=True
+            self,
+            *self.fields.keys() - {"service", "regions", "accounts", "group", "notes"},
+            notes=True,
         )
         for bound in self.unavailable_fields():
             attrs = bound.field.widget.attrs
@@ -387,6 +398,10 @@ class BaseCardFormSet(forms.BaseFormSet):
     def items(self) -> list[pricing.Item]:
         return [form.item() for form in self.forms]
 
+    def card_notes(self) -> tuple[str, ...]:
+        """Each card's notes as typed, in order: what a save stores beside the items."""
+        return tuple(form.cleaned_data.get("notes", "") for form in self.forms)
+
     def check_rules_between_cards(self) -> None:
         """Messages beside a field for the price book's rules between services (a waiver
         claimed with nothing in the estimate to grant it), once each card is valid alone."""
@@ -396,8 +411,9 @@ class BaseCardFormSet(forms.BaseFormSet):
             valid[error.item].add_error(error.field, error.message)
 
     @staticmethod
-    def data_for(items: list[pricing.Item]) -> QueryDict:
-        """Form data for a formset holding these items (to prefill the editor)."""
+    def data_for(items: list[pricing.Item], notes: tuple[str, ...] = ()) -> QueryDict:
+        """Form data for a formset holding these items and their notes (to prefill the
+        editor)."""
         data = QueryDict(mutable=True)
         data[f"{CARD_PREFIX}-TOTAL_FORMS"] = str(len(items))
         data[f"{CARD_PREFIX}-INITIAL_FORMS"] = "0"
@@ -409,6 +425,8 @@ class BaseCardFormSet(forms.BaseFormSet):
             data.setlist(f"{prefix}-regions", list(item.regions))
             data[f"{prefix}-accounts"] = str(item.accounts)
             data[f"{prefix}-group"] = item.group
+            if index < len(notes) and notes[index]:
+                data[f"{prefix}-notes"] = notes[index]
             for key, value in item.usage.items():
                 data[f"{prefix}-{key}"] = pricing.decimal_text(value)
         return data

@@ -186,7 +186,7 @@ def initial_data(request: HttpRequest) -> QueryDict:
         data["free_tier"] = "on"
         data["projection_months"] = str(projection.DEFAULT_MONTHS)
         return data
-    data = CardFormSet.data_for(source.items_for_engine())
+    data = CardFormSet.data_for(source.items_for_engine(), source.item_notes())
     data.update(
         {
             "free_tier": "on" if source.free_tier else "",
@@ -272,6 +272,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     description=form.cleaned_data["description"],
                     price_book=book,
                     priced=editor.quote,
+                    notes=editor.formset.card_notes(),
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
                     projection=form.projection(),
                     terms=editor.terms_form.terms,

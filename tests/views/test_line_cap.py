@@ -5,6 +5,8 @@ the line cap the API answers a 400 that names the figure and the cap, before pri
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from estimates import pricing
 from estimates.models import Estimate
@@ -124,3 +126,19 @@ class TestLineCapOnTheApi:
         assert "cost lines than a quote takes" in save
         items = document["components"]["schemas"]["QuoteBody"]["properties"]["items"]
         assert f"at most {pricing.MAX_LINES:,} cost lines" in items["description"]
+
+
+@pytest.mark.django_db
+class TestSaveQueries:
+    def test_a_save_makes_no_query_per_item(self, client, second_book):
+        def queries_to_save(count: int) -> int:
+            body = {"name": "Many", "items": [{"service": "kms", "usage": {"keys": 1}}] * count}
+            with CaptureQueriesContext(connection) as queries:
+                assert post(client, "/api/v1/estimates", body).status_code == 201
+            return len(queries)
+
+        queries_to_save(1)  # the first request loads the book's catalog
+        # The items' rows go in one INSERT (two on SQLite, whose statements take 999 values).
+        assert queries_to_save(200) <= queries_to_save(1) + 1
+        assert Estimate.objects.count() == 3
+        assert sorted(estimate.items.count() for estimate in Estimate.objects.all()) == [1, 1, 200]

@@ -100,7 +100,11 @@ class Field:
 
     def broken(self, value: object) -> str | None:
         """The first rule of this field's schema that the value breaks, or None."""
-        return broken_rule(self.schema, value)
+        return self._checker(value)
+
+    @cached_property
+    def _checker(self) -> Callable[[object], str | None]:
+        return _checker(self.schema)
 
     def message(self, rule: str) -> str | None:
         """The message for breaking `rule`; None for a rule reported where it is read (an
@@ -263,7 +267,15 @@ def _compile(schema: dict) -> Check:
     None; the checker answers the first keyword broken."""
     if "$ref" in schema:
         name = schema["$ref"].removeprefix(SCHEMAS)
-        return lambda value: _checker(_REGISTRY[name])(value)
+        resolved: list = [None, None]  # the component's schema and checker, once looked up
+
+        def check_ref(value: object) -> str | None:
+            target = _REGISTRY[name]
+            if target is not resolved[0]:
+                resolved[:] = [target, _checker(target)]
+            return resolved[1](value)
+
+        return check_ref
     steps: list[Check] = []
     kinds = schema.get("type")
     if kinds is not None:

@@ -663,6 +663,41 @@ def _check_text(field: str, value: object, max_length: int, *, multiline: bool) 
     return errors
 
 
+# An import lists at most this many resources it could not price (a plan of 200 cards has
+# fewer); beyond it a save is refused rather than cut short.
+MAX_UNPRICED = 1_000
+UNPRICED_TEXT_LENGTH = 500
+
+
+def _check_unpriced(unpriced: tuple[terraform.Unpriced, ...]) -> list:
+    """Field errors for what an import could not price: how many, and each text's length."""
+    if len(unpriced) > MAX_UNPRICED:
+        return [
+            pricing.FieldError(
+                None, "unpriced", f"At most {MAX_UNPRICED:,} unpriced resources, please."
+            )
+        ]
+    return [
+        pricing.FieldError(
+            None,
+            "unpriced",
+            f"Resource {index + 1}: at most {UNPRICED_TEXT_LENGTH} characters in each text.",
+        )
+        for index, entry in enumerate(unpriced)
+        if max(len(entry.address), len(entry.type), len(entry.reason), len(entry.usage_key))
+        > UNPRICED_TEXT_LENGTH
+    ]
+
+
+def unpriced_as_json(entry: terraform.Unpriced) -> dict:
+    return {
+        "address": entry.address,
+        "type": entry.type,
+        "reason": entry.reason,
+        "usage_key": entry.usage_key,
+    }
+
+
 NOT_UTF8_MESSAGE = (
     "This text was not sent as UTF-8 (a “\ufffd” stands where bytes could not be read): "
     "type it again."
@@ -748,6 +783,7 @@ class EstimateQuerySet(models.QuerySet):
         projection: _projection.Projection | None = None,
         terms: _terms.Terms | None = None,
         named_terms: NamedTerms | None = None,
+        unpriced: tuple[terraform.Unpriced, ...] = (),
     ) -> Estimate:
         """Price the items with a published book and save them as one estimate, all or nothing.
 
@@ -762,6 +798,7 @@ class EstimateQuerySet(models.QuerySet):
             projection=projection,
             terms=terms,
             named_terms=named_terms,
+            unpriced=unpriced,
         )
 
     def create_from_quote(
@@ -775,10 +812,12 @@ class EstimateQuerySet(models.QuerySet):
         projection: _projection.Projection | None = None,
         terms: _terms.Terms | None = None,
         named_terms: NamedTerms | None = None,
+        unpriced: tuple[terraform.Unpriced, ...] = (),
     ) -> Estimate:
         """Save a quote made with `price_book` as one estimate, all or nothing, with its
         projection (12 months, no growth, unless given) and its own copy of its terms (those of
-        `named_terms` when given: a later edit of them never changes this estimate).
+        `named_terms` when given: a later edit of them never changes this estimate). `unpriced`
+        is what the import it came from could not price: the saved estimate keeps saying so.
 
         Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
         """
@@ -811,6 +850,7 @@ class EstimateQuerySet(models.QuerySet):
             for index, item_quote in enumerate(priced.items)
             if text_problem(item_quote.item.group)
         ]
+        errors += _check_unpriced(unpriced)
         errors += _projection.check_projection(plan)
         # What the engine refuses is never stored: a saved estimate must price again, for good.
         items = [item_quote.item for item_quote in priced.items]
@@ -839,6 +879,7 @@ class EstimateQuerySet(models.QuerySet):
                 terms=_terms.terms_as_json(terms),
                 named_terms=named_terms,
                 terms_name=named_terms.name if named_terms else "",
+                unpriced=[unpriced_as_json(entry) for entry in unpriced],
             )
             estimate.save(force_insert=True)
             EstimateItem.objects.bulk_create(
@@ -888,6 +929,9 @@ class Estimate(models.Model):
         NamedTerms, null=True, blank=True, on_delete=models.SET_NULL, related_name="estimates"
     )
     terms_name = models.CharField(max_length=200, blank=True)
+    # What the import it came from could not price, as it was at save time: [{"address",
+    # "type", "reason", "usage_key"}]. Its totals leave these out, and its page says so.
+    unpriced = models.JSONField(default=list, blank=True)
 
     objects = EstimateQuerySet.as_manager()
 
@@ -1026,6 +1070,11 @@ class Estimate(models.Model):
                 a, b, same_price_book=False, split_errors=tuple(error.errors)
             )
         return compare.compare_quotes(a, b, same_price_book=False, a_at_b_prices=a_at_b_prices)
+
+    @property
+    def unpriced_resources(self) -> tuple[terraform.Unpriced, ...]:
+        """What its import could not price, as the importer names them."""
+        return tuple(terraform.Unpriced(**entry) for entry in self.unpriced)
 
     def compare_projection_to(self, other: Estimate) -> compare.ProjectionComparison:
         """This estimate's saved projection (A) against `other`'s (B)."""

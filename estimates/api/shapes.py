@@ -1205,6 +1205,21 @@ def _asked_projection(p: Priced) -> object:
     return OMIT if p.projection is None else PROJECTION.write(p.projection)
 
 
+def _warnings(p: Priced) -> object:
+    """The editor's outsize notes, as errors are written: priced all the same, but worth a look."""
+    warnings = [
+        ERROR.write(pricing.FieldError(index, key, note))
+        for index, item_quote in enumerate(p.quote.items)
+        for key, note in pricing.outsize_notes(p.catalog, item_quote).items()
+    ]
+    growth = p.projection and projection.outsize_growth_note(p.projection.projection, p.projection)
+    if growth:
+        warnings.append(
+            ERROR.write(pricing.FieldError(None, "projection.monthly_growth_percent", growth))
+        )
+    return warnings or OMIT
+
+
 QUOTE_FIELDS = (
     Field(
         "currency",
@@ -1249,6 +1264,19 @@ QUOTE_FIELDS = (
         "net",
         ref(NET, "With terms: what the organisation pays, beside the list figures above."),
         lambda p: OMIT if p.net is None else NET.write(ShownNet(p.net, _terms.shown(p.net))),
+        optional=True,
+    ),
+    Field(
+        "warnings",
+        array(
+            ref("Error"),
+            "Inputs far outside what any organisation uses, priced all the same: over "
+            f"${pricing.OUTSIZE_MONTHLY:,} a month on one input's lines of an item, or growth "
+            f"that multiplies usage over {projection.OUTSIZE_GROWTH_FACTOR}× by the last month. "
+            "Each names its item and field and the figure it implies, as the editor's note "
+            "beside the field does. Left out when there are none.",
+        ),
+        _warnings,
         optional=True,
     ),
 )
@@ -1325,6 +1353,16 @@ ESTIMATE = answer(
             "with another.",
         ),
         lambda p: PROJECTION.write(p.projection),
+    ),
+    Field(
+        "unpriced",
+        array(
+            ref("Unpriced"),
+            "When it was saved from an import that left resources unpriced: those resources, "
+            "which its totals leave out.",
+        ),
+        lambda p: [UNPRICED.write(u) for u in p.estimate.unpriced_resources] or OMIT,
+        optional=True,
     ),
 )
 SAVED = answer(

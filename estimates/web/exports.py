@@ -260,9 +260,21 @@ def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
         extra_summary=(
             ("id", str(estimate.public_id)),
             ("saved_at", estimate.created_at.isoformat()),
+            *_unpriced_rows(estimate),
         ),
         projected=estimate.project(),
         net=estimate.net_quote(),
+    )
+
+
+def _unpriced_rows(estimate: Estimate) -> tuple[tuple[str, str], ...]:
+    """What its import left unpriced, which the totals leave out: how many, and which."""
+    unpriced = estimate.unpriced_resources
+    if not unpriced:
+        return ()
+    return (
+        ("unpriced_resources", str(len(unpriced))),
+        ("unpriced_addresses", neutralise("; ".join(entry.address for entry in unpriced))),
     )
 
 

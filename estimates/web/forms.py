@@ -480,6 +480,8 @@ class EstimateForm(forms.Form):
     unpriced_resources = forms.IntegerField(
         required=False, min_value=0, max_value=1_000_000, widget=forms.HiddenInput
     )
+    # The import this editor was filled from: its save keeps what that import could not price.
+    terraform_import = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     projection_months = forms.TypedChoiceField(
         label="Project over",
         choices=[(months, f"{months} months") for months in projection.MONTH_CHOICES],

@@ -69,3 +69,61 @@ class TestEditorNotes:
         html = client.post("/", form_data(card)).content.decode()
         assert field_note(html, "id_card-0-keys") == ""
         assert field_note(html, "id_projection_growth_percent") == ""
+
+
+def post_quote(client, body: dict):
+    return client.post("/api/v1/quote", body, content_type="application/json")
+
+
+@pytest.mark.django_db
+class TestApiWarnings:
+    """The API answers the editor's notes as `warnings`, written as its errors are."""
+
+    def test_a_quadrillion_keys_is_priced_with_a_warning_naming_item_and_field(
+        self, client, price_book
+    ):
+        body = {"items": [{"service": "kms", "usage": {"keys": "1e15"}}]}
+
+        answer = post_quote(client, body)
+
+        assert answer.status_code == 200
+        assert answer.json()["monthly_total"] == "1000000000000000.00"
+        assert answer.json()["warnings"] == [
+            {
+                "item": 0,
+                "field": "keys",
+                "message": "1,000,000,000,000,000 keys is far more than any organisation uses: "
+                "it comes to $1,000,000,000,000,000.00 a month on this card. Check the figure "
+                "and its unit.",
+            }
+        ]
+
+    def test_outsize_growth_is_a_warning_on_the_projection(self, client, price_book):
+        body = {
+            "items": [{"service": "kms", "usage": {"keys": "10"}}],
+            "projection": {"months": 36, "monthly_growth_percent": "20"},
+        }
+
+        warnings = post_quote(client, body).json()["warnings"]
+
+        assert warnings == [
+            {
+                "item": None,
+                "field": "projection.monthly_growth_percent",
+                "message": "20% a month for 36 months multiplies usage 591 times by month 36, "
+                "when it costs $5,906.68 a month: far more growth than any organisation plans "
+                "for. Check the figure.",
+            }
+        ]
+
+    def test_a_saved_estimate_answers_its_warnings_too(self, client, price_book):
+        body = {"name": "Huge", "items": [{"service": "kms", "usage": {"keys": "1e15"}}]}
+        saved = client.post("/api/v1/estimates", body, content_type="application/json").json()
+
+        answer = client.get(saved["json_url"]).json()
+
+        assert [(w["item"], w["field"]) for w in answer["warnings"]] == [(0, "keys")]
+
+    def test_an_ordinary_quote_has_no_warnings(self, client, price_book):
+        body = {"items": [{"service": "kms", "usage": {"keys": "10"}}]}
+        assert "warnings" not in post_quote(client, body).json()

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from estimates import pricing, ratelimit
+from estimates.importers import terraform
 from estimates.models import Estimate, PriceBook
 from estimates.pricing import projection
 from estimates.pricing import terms as _terms
@@ -25,6 +26,8 @@ from estimates.web.views.saved import rate_limited_page
 
 TEMPLATE = "estimates/editor.html"
 RECALCULATIONS = "recalculations"
+# The session key a Terraform import's result waits under (views/terraform_import.py).
+TERRAFORM_IMPORT_SESSION_KEY = "terraform_import"
 
 
 @dataclass
@@ -249,12 +252,22 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     projection=form.projection(),
                     terms=editor.terms_form.terms,
                     named_terms=editor.terms_form.cleaned_data.get("named_terms"),
+                    unpriced=imported_unpriced(request, form.cleaned_data["terraform_import"]),
                 )
             except pricing.PricingError as error:
                 form.add_pricing_errors(error.errors)
             else:
                 return redirect(estimate)
     return render(request, TEMPLATE, editor_context(editor, save_failed=True))
+
+
+def imported_unpriced(request: HttpRequest, import_id: str) -> tuple[terraform.Unpriced, ...]:
+    """What the import this editor was filled from could not price, from the session; none
+    unless the form names that very import (another tab's form, or a forged id, gets none)."""
+    stored = request.session.get(TERRAFORM_IMPORT_SESSION_KEY) or {}
+    if not import_id or stored.get("import_id") != import_id:
+        return ()
+    return tuple(terraform.Unpriced(**entry) for entry in stored["result"]["unpriced"])
 
 
 @csrf_exempt  # No side effects: it only prices what was posted and renders a fragment.

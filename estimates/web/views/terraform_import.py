@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -41,8 +42,9 @@ class Imported:
         return sum(len(item.addresses) for item in self.result.items)
 
 
-# The session key an import's result waits under between its POST and the editor's GET.
-SESSION_KEY = "terraform_import"
+# The session key an import's result waits under between its POST and the editor's GET, and
+# until a save of that editor reads what it could not price.
+SESSION_KEY = editor_views.TERRAFORM_IMPORT_SESSION_KEY
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,6 +62,8 @@ def terraform_import(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {"form": form}, status=400)
     # The database-backed session: any process behind the load balancer can answer the GET.
     request.session[SESSION_KEY] = {
+        # Names this import in the editor's form, so that its save finds what it left out.
+        "import_id": uuid.uuid4().hex,
         "plan_name": form.cleaned_data["plan"].name,
         "name": form.estimate_name(),
         "result": result_as_session(form.cleaned_data["result"]),
@@ -83,6 +87,7 @@ def terraform_import_editor(request: HttpRequest) -> HttpResponse:
             "free_tier": "on",
             "name": stored["name"],
             "unpriced_resources": str(len(result.unpriced)),
+            "terraform_import": stored.get("import_id", ""),
         }
     )
     editor = editor_views.build_editor(book.catalog(), data)

@@ -253,9 +253,7 @@ def add_input(
     service["rates"].append(rate)
 
 
-def new_rate(
-    service: str, code: str, key: str, label: str, unit: str, research: str = "B"
-) -> dict:
+def new_rate(service: str, code: str, key: str, label: str, unit: str, research: str = "B") -> dict:
     """A rate of item 5 with no Region yet: its definition, from a research file's
     new_dimensions (B.json's for this book)."""
     (spec,) = [

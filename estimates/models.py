@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
 
@@ -778,6 +779,7 @@ class EstimateQuerySet(models.QuerySet):
         description: str = "",
         price_book: PriceBook,
         items: list[pricing.Item],
+        notes: Sequence[object] = (),
         free_tier: bool = True,
         copied_from: Estimate | None = None,
         projection: _projection.Projection | None = None,
@@ -785,7 +787,8 @@ class EstimateQuerySet(models.QuerySet):
         named_terms: NamedTerms | None = None,
         unpriced: tuple[terraform.Unpriced, ...] = (),
     ) -> Estimate:
-        """Price the items with a published book and save them as one estimate, all or nothing.
+        """Price the items with a published book and save them as one estimate, all or nothing;
+        `notes` are the cards' notes, in the items' order ("" for a card without).
 
         Raises pricing.PricingError, with field errors, when anything cannot be saved as given.
         """
@@ -794,6 +797,7 @@ class EstimateQuerySet(models.QuerySet):
             description=description,
             price_book=price_book,
             priced=pricing.quote(price_book.catalog(), items, free_tier),
+            notes=notes,
             copied_from=copied_from,
             projection=projection,
             terms=terms,
@@ -808,6 +812,7 @@ class EstimateQuerySet(models.QuerySet):
         description: str = "",
         price_book: PriceBook,
         priced: pricing.Quote,
+        notes: Sequence[object] = (),
         copied_from: Estimate | None = None,
         projection: _projection.Projection | None = None,
         terms: _terms.Terms | None = None,
@@ -850,6 +855,8 @@ class EstimateQuerySet(models.QuerySet):
             for index, item_quote in enumerate(priced.items)
             if text_problem(item_quote.item.group)
         ]
+        card_notes = EstimateItem.notes_for(len(priced.items), notes)
+        errors += EstimateItem.check_notes(notes, len(priced.items))
         errors += _check_unpriced(unpriced)
         errors += _projection.check_projection(plan)
         # What the engine refuses is never stored: a saved estimate must price again, for good.
@@ -892,6 +899,7 @@ class EstimateQuerySet(models.QuerySet):
                     accounts=item_quote.item.accounts,
                     group=item_quote.item.group,
                     usage={key: format(value, "f") for key, value in item_quote.item.usage.items()},
+                    notes=card_notes[position],
                 )
                 for position, item_quote in enumerate(priced.items)
             )
@@ -969,9 +977,21 @@ class Estimate(models.Model):
 
     # A saved estimate never changes, so its cards and their quote are read and priced once
     # per instance, however many parts of a page (totals, projection, movement) ask for them.
+    def item_notes(self) -> tuple[str, ...]:
+        """Each saved card's notes ("" for none), in the order the cards were saved."""
+        return tuple(row.notes for row in self._rows)
+
+    def cards_with_notes(self) -> list[tuple[pricing.ItemQuote, str]]:
+        """Each priced card with its notes, for the saved page (pricing never reads notes)."""
+        return list(zip(self.quote().items, self.item_notes(), strict=True))
+
+    @cached_property
+    def _rows(self) -> tuple[EstimateItem, ...]:
+        return tuple(self.items.order_by("position"))
+
     @cached_property
     def _items(self) -> tuple[pricing.Item, ...]:
-        return tuple(item.as_item() for item in self.items.order_by("position"))
+        return tuple(item.as_item() for item in self._rows)
 
     @cached_property
     def _quote(self) -> pricing.Quote:
@@ -1016,8 +1036,9 @@ class Estimate(models.Model):
                     **({"accounts": item.accounts} if item.accounts != 1 else {}),
                     "group": item.group,
                     "usage": dict(item.usage),
+                    **({"notes": item.notes} if item.notes else {}),
                 }
-                for item in self.items.order_by("position")
+                for item in self._rows
             ],
         }
 
@@ -1129,6 +1150,7 @@ class Estimate(models.Model):
             description=self.description,
             price_book=book,
             items=self.items_for_engine(),
+            notes=self.item_notes(),
             free_tier=self.free_tier,
             copied_from=self,
             projection=self.projection,
@@ -1180,6 +1202,31 @@ class EstimateItem(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SavedEstimateError()
+
+    @classmethod
+    def check_notes(cls, notes: Sequence[object], cards: int) -> list[pricing.FieldError]:
+        """Field errors for the cards' notes: one text per card at most, each text of at most
+        2,000 characters that a database stores as typed."""
+        limit = cls._meta.get_field("notes").max_length
+        errors = []
+        if len(notes) > cards:
+            message = f"{len(notes)} notes for {cards} cards: give at most one per card."
+            errors.append(pricing.FieldError(None, "notes", message))
+        for index, text in enumerate(notes[:cards]):
+            if not isinstance(text, str):
+                errors.append(pricing.FieldError(index, "notes", "notes must be text."))
+            elif len(text) > limit:
+                message = f"At most {limit:,} characters, please."
+                errors.append(pricing.FieldError(index, "notes", message))
+            elif message := text_problem(text):
+                errors.append(pricing.FieldError(index, "notes", message))
+        return errors
+
+    @staticmethod
+    def notes_for(cards: int, notes: Sequence[object]) -> list[str]:
+        """One note per card: those given, then "" for the cards given none."""
+        given = [text if isinstance(text, str) else "" for text in notes[:cards]]
+        return given + [""] * (cards - len(given))
 
     def as_item(self) -> pricing.Item:
         return pricing.Item(

@@ -2,7 +2,8 @@
 it), hostile files.
 
 Figures are pinned to the 2026-12 book (tests/data/billing/expected-2026-12.json), whatever the
-current book is; each hand-checked line says its arithmetic.
+current book is, and to the current book, 2027-01 (expected-2027-01.json), whose every line is
+checked against the book file's own prices; each hand-checked line says its arithmetic.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from estimates.api import shapes
 from estimates.importers import billing
 from estimates.importers.billing import mapping, reading
 from estimates.prices.book_file import catalog_from_book
-from tests.conftest import SECOND_BOOK
+from tests.conftest import SECOND_BOOK, THIRD_BOOK
 
 DATA = Path(__file__).parent / "data" / "billing"
 EXPECTED = json.loads((DATA / "expected-2026-12.json").read_text())
@@ -91,7 +92,7 @@ def test_hand_checked_cards_of_the_cur2_export():
     # 4 × $1.00 + (40,000 − 20,000 free) ÷ 10,000 × $0.03 = $4.06
     assert quotes[("kms", "us-east-1")].monthly == Decimal("4.06")
     # The account id that starts with 0 keeps it.
-    assert cards[("kms", "eu-west-1")].notes == "From the bill for 2026-11, account 012345678901."
+    assert cards[("kms", "eu-west-1")].notes == "Accounts: 012345678901"
     waf = cards[("waf", "us-east-1")]
     assert (waf.accounts, waf.usage) == (
         2,
@@ -416,3 +417,133 @@ def test_hours_of_an_hourly_rate_become_months_on_the_card():
     assert result.result.warnings == [
         "network_firewall: the bill's Hrs were converted to the input's unit."
     ]
+
+
+def test_a_cards_notes_list_its_accounts_within_2000_characters():
+    assert mapping.accounts_note(["012345678901"]) == "Accounts: 012345678901"
+    many = [f"{100000000000 + n}" for n in range(500)]
+    note = mapping.accounts_note(many)
+    # "Accounts: " (10) + 141 ids (12 + 140 × 14 = 1,972 with their ", ") + ", and 359 more"
+    # (14) = 1,996 ≤ 2,000; a 142nd id would make it 2,010.
+    assert note.startswith("Accounts: 100000000000, 100000000001, ")
+    assert note.endswith(", 100000000140, and 359 more")
+    assert len(note) == 1996
+    assert mapping.accounts_note(many, limit=20) == "Accounts: and 500 more"
+
+
+# ---------------------------------------------------------------------------------------------
+# The current book, 2027-01: the figures each fixture gives with it (expected-2027-01.json, made
+# by the importer and then checked line by line against the book's own prices below).
+
+EXPECTED_2027_01 = json.loads((DATA / "expected-2027-01.json").read_text())
+CATALOG_2027_01 = catalog_from_book(THIRD_BOOK)
+MAPPING_2027_01 = billing.MappingTable.from_book_data(CATALOG_2027_01, THIRD_BOOK)
+
+
+def run_2027_01(path, **options) -> billing.BillingImport:
+    return billing.import_export(path, CATALOG_2027_01, MAPPING_2027_01, **options)
+
+
+@pytest.mark.parametrize(("stem", "suffix"), FILES)
+def test_book_2027_01_each_file_gives_its_expected_items_quote_and_reconciliation(stem, suffix):
+    result = run_2027_01(DATA / f"{stem}{suffix}")
+
+    assert result.format == STEMS[stem]
+    assert summary(result) == EXPECTED_2027_01[stem]
+
+
+def test_book_2027_01_focus_1_0_gives_the_same_as_focus_1_2():
+    assert summary(run_2027_01(DATA / "focus-1.0.csv")) == EXPECTED_2027_01["focus-1.2"]
+
+
+def test_book_2027_01_the_three_formats_agree():
+    cur2, legacy, focus = (EXPECTED_2027_01[stem] for stem in ("cur2", "legacy-cur", "focus-1.2"))
+    assert cur2["items"] == legacy["items"] == focus["items"]
+    assert cur2["item_monthly"] == legacy["item_monthly"] == focus["item_monthly"]
+    assert cur2["monthly_total"] == legacy["monthly_total"] == focus["monthly_total"] == "751.06"
+    for part in ("lines", "unmapped", "other_services", "totals"):
+        assert cur2["reconciliation"][part] == focus["reconciliation"][part], part
+        assert cur2["reconciliation"][part] == legacy["reconciliation"][part], part
+
+
+def _book_rate(service: str, code: str, region: str) -> dict:
+    """The 2027-01 book's own rate, as its file writes it, for a service's rate in a Region."""
+    (service_data,) = [s for s in THIRD_BOOK["services"] if s["code"] == service]
+    (rate,) = [
+        r
+        for r in service_data["rates"]
+        if r["code"] == code and (region in r["regions"] or "*" in r["regions"])
+    ]
+    return rate
+
+
+@pytest.mark.parametrize(
+    "line", EXPECTED_2027_01["cur2"]["reconciliation"]["lines"], ids=lambda ln: ln["usage_type"]
+)
+def test_book_2027_01_every_line_is_the_books_price_for_the_bills_quantity(line):
+    """costcalc_monthly = (quantity − the rate's free units) ÷ per_units × the first tier's
+    price, with every fixture quantity inside its first tier; read from the book's file."""
+    offer = next(
+        s["aws_offer_code"] for s in THIRD_BOOK["services"] if s["code"] == line["service"]
+    )
+    code = MAPPING_2027_01.rates[(offer, line["usage_type"])].rate
+    rate = _book_rate(line["service"], code, line["region"])
+    quantity = Decimal(line["quantity"])
+    billable = max(quantity - Decimal(rate.get("free_units", "0")), Decimal(0))
+    if len(rate["tiers"]) > 1:
+        assert billable < Decimal(rate["tiers"][1]["start"])
+    monthly = billable / Decimal(rate["per_units"]) * Decimal(rate["tiers"][0]["price"])
+    assert monthly == Decimal(line["costcalc_monthly"])
+    # The variance is costcalc against the bill's list cost, flagged above 1%.
+    variance = monthly - Decimal(line["list_cost"])
+    assert variance == Decimal(line["variance"])
+    assert line["flagged"] == (abs(variance) > Decimal(line["list_cost"]) * Decimal("0.01"))
+
+
+def test_book_2027_01_hand_checked_lines_and_totals():
+    result = run_2027_01(DATA / "cur2.parquet")
+    lines = {(ln.service, ln.usage_type, ln.region): ln for ln in result.reconciliation.lines}
+    quotes = {(q.item.service, q.item.region): q for q in result.quote.items}
+    # KMS us-east-1: 4 key-months × $1.00 + (40,000 − 20,000 free) ÷ 10,000 × $0.03 = $4.06.
+    assert lines[("kms", "KMS-Requests", "us-east-1")].costcalc_monthly == Decimal("0.06")
+    assert quotes[("kms", "us-east-1")].monthly == Decimal("4.06")
+    # Private CA: 1 CA-month × $400.00 + 100 certificates × $0.75 (first 1,000) = $475.00.
+    assert quotes[("private_ca", "us-east-1")].monthly == Decimal("475.00")
+    # GuardDuty us-east-1: 2,000,000 ÷ 1,000,000 × $4.00 + 100 GB × $1.00 (first 500) = $108.
+    assert quotes[("guardduty", "us-east-1")].monthly == Decimal("108.00")
+    # DNS Firewall: 1,000 domains × $0.0005 + 3,000,000 ÷ 1,000,000 × $0.60 = $2.30, while the
+    # bill lists $2 for the queries: −$0.20, usage dated outside the period.
+    queries = lines[("dns_firewall", "DNS-FirewallQueries", "us-east-1")]
+    assert (queries.costcalc_monthly, queries.variance, queries.reason) == (
+        Decimal("1.8"),
+        Decimal("-0.2"),
+        mapping.OUTSIDE_PERIOD,
+    )
+    assert quotes[("dns_firewall", "us-east-1")].monthly == Decimal("2.30")
+    # What moved from 2026-12: the 2027-01 book prices Security Hub CSPM in us-east-2 and
+    # ap-northeast-1 only, so the bill's three us-east-1 Security Hub lines are unmapped (never
+    # dropped) and its card ($10.30 with 2026-12) is gone: 761.36 − 10.30 = 751.06.
+    assert ("security_hub", "us-east-1") not in quotes
+    assert result.quote.monthly_total == Decimal("751.06")
+    hub = [u for u in result.reconciliation.unmapped if u.product_code == "AWSSecurityHub"]
+    assert [(u.usage_type, u.billed_cost, u.list_cost) for u in hub] == [
+        ("USE1-PaidComplianceCheck", Decimal(10), Decimal(10)),
+        ("USE1-PaidFindingsIngestion", Decimal(0), Decimal("0.6")),
+        ("USE1-RuleEvaluation", Decimal(1), Decimal(1)),
+    ]
+    assert {u.reason for u in hub} == {"the price book has no security_hub prices in us-east-1"}
+    totals = result.reconciliation.totals
+    # Billed 762.23 − (10 + 0 + 1) = 751.23; list 762.92 − (10 + 0.6 + 1) = 751.32;
+    # unmapped 0.8 + 11 = 11.8; the whole bill is unchanged:
+    # 751.23 − 4.9 (adjustments) + 11.8 + 14.688 (EC2, Savings Plan) = 772.818.
+    assert (totals.billed, totals.list, totals.costcalc) == (
+        Decimal("751.23"),
+        Decimal("751.32"),
+        Decimal("751.06"),
+    )
+    assert (totals.adjustments, totals.unmapped, totals.other_services, totals.bill) == (
+        Decimal("-4.9"),
+        Decimal("11.8"),
+        Decimal("14.688"),
+        Decimal("772.818"),
+    )

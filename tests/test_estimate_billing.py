@@ -13,6 +13,7 @@ from estimates.models import Estimate
 
 DATA = Path(__file__).parent / "data" / "billing"
 EXPECTED = json.loads((DATA / "expected-2026-12.json").read_text())
+EXPECTED_2027_01 = json.loads((DATA / "expected-2027-01.json").read_text())
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -29,6 +30,22 @@ def refused(*args: str) -> CommandError:
 
 def book_args(book) -> list[str]:
     return ["--price-book", str(book.pk)]
+
+
+@pytest.mark.parametrize("stem", ["cur2.csv", "legacy-cur.parquet", "focus-1.2.csv.gz"])
+def test_without_price_book_it_prices_with_2027_01_the_current_book(third_book, stem):
+    # No --price-book: the current book, which the migrations make 2027-01.
+    out, _ = run(str(DATA / stem), "--format", "json")
+
+    body = json.loads(out)
+    expected = EXPECTED_2027_01[stem.split(".csv")[0].split(".parquet")[0]]
+    assert body["quote"]["price_book"]["name"] == "AWS list prices, 2027-01"
+    assert body["items"] == expected["items"]
+    assert body["quote"]["monthly_total"] == expected["monthly_total"] == "751.06"
+    assert body["reconciliation"] == expected["reconciliation"]
+    table, _ = run(str(DATA / stem))
+    assert "Priced with AWS list prices, 2027-01 (2027-01-01)" in table
+    assert re.search(r"\n  Monthly total +\$751\.06\n", table)
 
 
 def test_the_table_has_cards_reconciliation_and_totals(second_book):
@@ -106,15 +123,12 @@ def test_an_earlier_period_and_save(second_book):
     assert f"Saved: {estimate.get_absolute_url()}" in out
     assert estimate.name == "Bill 2026-10 cur2.csv"
     assert estimate.price_book == second_book
-    assert [(i.service, i.usage) for i in estimate.items.all()] == [
-        ("kms", {"keys": "3"}),
-        ("waf", {"web_acls": "1"}),
+    # Each card's notes are the ids of the accounts it pools; the description, the period.
+    assert [(i.service, i.usage, i.notes) for i in estimate.items.all()] == [
+        ("kms", {"keys": "3"}, "Accounts: 111111111111"),
+        ("waf", {"web_acls": "1"}, "Accounts: 111111111111"),
     ]
-    # The cards' notes go into the description: where each card came from.
-    assert estimate.description == (
-        "From the bill for 2026-10, account 111111111111.\n"
-        "From the bill for 2026-10, account 111111111111."
-    )
+    assert estimate.description == "From the bill for 2026-10."
 
 
 @pytest.mark.parametrize(

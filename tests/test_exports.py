@@ -35,6 +35,7 @@ HEADER = [
     "billable_quantity",
     "per_units",
     "waived",
+    "notes",
 ]
 ITEMS = [
     pricing.Item(
@@ -105,6 +106,7 @@ class TestLayout:
                 "10",
                 "1",
                 "",
+                "",
             ],
             [
                 "prod",
@@ -126,6 +128,7 @@ class TestLayout:
                 "20000",
                 "1980000",
                 "10000",
+                "",
                 "",
             ],
             [
@@ -149,6 +152,7 @@ class TestLayout:
                 "5000000",
                 "1000000",
                 "",
+                "",
             ],
             [
                 "",
@@ -170,6 +174,7 @@ class TestLayout:
                 "0",
                 "10000000",
                 "1000000",
+                "",
                 "",
             ],
             [
@@ -193,6 +198,7 @@ class TestLayout:
                 "1500",
                 "1",
                 "",
+                "",
             ],
         ]
 
@@ -208,7 +214,7 @@ class TestLayout:
         assert "\r\n\r\ngroup,service,region,usage_key," in text
         formula = '"(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"'
         assert text.endswith(
-            f"{formula},1,us-east-1,2000000,account_region,,20000,1980000,10000,\r\n"
+            f"{formula},1,us-east-1,2000000,account_region,,20000,1980000,10000,,\r\n"
         )
         assert text.count("\n") == text.count("\r\n") + 1  # the one inside the description
 

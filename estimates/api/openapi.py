@@ -36,6 +36,7 @@ QUOTE_REQUEST = {
             "service": "kms",
             "region": "us-east-1",
             "usage": {"keys": 10, "symmetric_requests": 2000000},
+            "notes": "The payments service's keys.",
         }
     ],
 }
@@ -77,6 +78,7 @@ QUOTE_RESPONSE = {
             "regions": ["us-east-1"],
             "accounts": 1,
             "group": "",
+            "notes": "The payments service's keys.",
             "monthly": "15.94",
             "upfront": "0.00",
             "lines": [
@@ -295,6 +297,7 @@ IMPORT_RESPONSE = {
             "region": "us-east-1",
             "accounts": 1,
             "group": "",
+            "notes": "",
             "usage": {"keys": "1", "symmetric_requests": "2000000"},
         }
     ],
@@ -308,6 +311,7 @@ IMPORT_RESPONSE = {
         "items": [
             {
                 **QUOTE_RESPONSE["items"][0],
+                "notes": "",
                 "monthly": "6.94",
                 "lines": [
                     {

@@ -97,6 +97,9 @@ def _read_item(
     if message:
         errors.append(FieldError(index, "group", message))
     group = "" if message or group is None else group
+    message = ITEM["notes"].check(raw.get("notes", ""))
+    if message:
+        errors.append(FieldError(index, "notes", message))
     accounts = raw.get("accounts", 1)
     message = pricing.check_accounts(accounts)
     if message:
@@ -123,6 +126,12 @@ def _read_item(
         service=service, group=group, usage=usage, accounts=int(accounts), regions=regions
     )
     return item, errors
+
+
+def read_item_notes(payload: object) -> tuple[str, ...]:
+    """Each item's notes ("" when it has none), in order, of a body read_quote_body took."""
+    raw_items = payload.get("items", []) if isinstance(payload, dict) else []
+    return tuple(raw.get("notes", "") if isinstance(raw, dict) else "" for raw in raw_items or [])
 
 
 def _read_regions(raw: dict, index: int) -> tuple[tuple[str, ...], list[FieldError]]:
@@ -246,9 +255,11 @@ def quote_as_json(
     quote: pricing.Quote,
     projected: projection.ProjectionResult | None = None,
     net: _terms.NetQuote | None = None,
+    notes: tuple[str, ...] = (),
 ) -> dict:
-    """A quote, with its projection when one was asked for, and its net figures with terms."""
-    return shapes.QUOTE.write(shapes.Priced(catalog, quote, projected, _net(net)))
+    """A quote, with its projection when one was asked for, and its net figures with terms;
+    each item with its notes as sent."""
+    return shapes.QUOTE.write(shapes.Priced(catalog, quote, projected, _net(net), notes))
 
 
 def estimate_as_json(estimate: Estimate) -> dict:
@@ -257,7 +268,13 @@ def estimate_as_json(estimate: Estimate) -> dict:
     quote = estimate.quote()
     usages = tuple(item["usage"] for item in estimate.as_payload()["items"])
     priced = shapes.SavedPriced(
-        catalog, quote, estimate.project(), _net(estimate.net_quote()), estimate, usages
+        catalog,
+        quote,
+        estimate.project(),
+        _net(estimate.net_quote()),
+        estimate.item_notes(),
+        estimate,
+        usages,
     )
     return shapes.ESTIMATE.write(priced)
 

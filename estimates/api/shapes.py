@@ -34,6 +34,7 @@ GROWTH_PATTERN = rf"^-?[0-9]+(\.[0-9]{{1,{projection.GROWTH_PLACES}}})?$"
 GROUP_LENGTH = EstimateItem._meta.get_field("group").max_length
 NAME_LENGTH = Estimate.max_length("name")
 DESCRIPTION_LENGTH = Estimate.max_length("description")
+NOTES_LENGTH = EstimateItem._meta.get_field("notes").max_length
 
 money = pricing.amount_text
 quantity = pricing.decimal_text
@@ -116,6 +117,16 @@ PERCENT_INPUT = Scalar(
 )
 
 
+# A card's notes, in bodies and answers alike: free text that pricing never reads.
+NOTES = {
+    "type": "string",
+    "maxLength": NOTES_LENGTH,
+    "description": (
+        "The card's notes, free text for its readers (a bill's import lists the card's account "
+        'ids); pricing never reads them. "" for none.'
+    ),
+}
+
 # ---------------------------------------------------------------------------------------------
 # Bodies a client sends
 
@@ -175,6 +186,12 @@ QUOTE_ITEM_BODY = Shape(
             },
             required=False,
             messages={"*": f"group must be text of at most {GROUP_LENGTH} characters."},
+        ),
+        Field(
+            "notes",
+            NOTES,
+            required=False,
+            messages={"*": f"notes must be text of at most {NOTES_LENGTH:,} characters."},
         ),
         Field(
             "usage",
@@ -540,9 +557,15 @@ class Priced:
     quote: pricing.Quote
     projection: projection.ProjectionResult | None = None
     net: _terms.NetQuote | None = None  # with terms that change something
+    notes: tuple[str, ...] = ()  # the cards' notes, in order ("" for a card given none)
 
     def items(self) -> list:
-        """The item quotes to write: with terms, each carrying its net figures."""
+        """The item quotes to write, each with its notes; with terms, its net figures too."""
+        notes = [*self.notes[: len(self.quote.items)]]
+        notes += [""] * (len(self.quote.items) - len(notes))
+        return [NotedItemQuote(item, note) for item, note in zip(self._items(), notes, strict=True)]
+
+    def _items(self) -> list:
         if self.net is None:
             return list(self.quote.items)
         shown = _terms.shown(self.net)
@@ -587,6 +610,17 @@ class NetItemQuote:
                 self.item_quote.lines, self.net.lines, self.lines_shown, strict=True
             )
         ]
+
+    def __getattr__(self, name: str):
+        return getattr(self.item_quote, name)
+
+
+@dataclass(frozen=True)
+class NotedItemQuote:
+    """A priced card (with its net figures, when there are terms) and its notes."""
+
+    item_quote: pricing.ItemQuote | NetItemQuote
+    notes: str
 
     def __getattr__(self, name: str):
         return getattr(self.item_quote, name)
@@ -655,6 +689,10 @@ class Imported:
     catalog: pricing.Catalog
     result: terraform.ImportResult
     quote: pricing.Quote
+
+
+def _notes(items: list[terraform.ImportedItem]) -> tuple[str, ...]:
+    return tuple(item.notes for item in items)
 
 
 def answer(name: str, description: str, *fields: Field) -> Shape:
@@ -938,6 +976,7 @@ QUOTE_ITEM = answer(
         lambda q: q.item.accounts,
     ),
     Field("group", text("The card's group, or an empty string."), lambda q: q.item.group),
+    Field("notes", NOTES, lambda q: q.notes),
     Field("monthly", ref(MONEY, "The card's cost a month."), lambda q: money(q.shown_monthly)),
     Field("upfront", ref(MONEY, "The card's one-off cost."), lambda q: money(q.shown_upfront)),
     Field(
@@ -1033,10 +1072,10 @@ OVER_LIMIT = answer(
 
 
 def _has_net(item: object) -> bool:
-    """Whether an item quote carries net figures (NetItemQuote, or a saved card of one)."""
-    return isinstance(getattr(item, "item_quote", None), NetItemQuote) or isinstance(
-        item, NetItemQuote
-    )
+    """Whether an item quote carries net figures (NetItemQuote, or a card wrapping one)."""
+    while not isinstance(item, NetItemQuote) and hasattr(item, "item_quote"):
+        item = item.item_quote
+    return isinstance(item, NetItemQuote)
 
 
 PROJECTION = answer(
@@ -1721,6 +1760,7 @@ IMPORTED_ITEM = answer(
         text('The module the resources are in ("" for the root module).'),
         lambda i: i.group,
     ),
+    Field("notes", NOTES, lambda i: i.notes),
     Field(
         "usage",
         {
@@ -1784,7 +1824,7 @@ IMPORT_RESULT = answer(
     Field(
         "quote",
         ref(QUOTE, "The items priced with the current book, free tier on."),
-        lambda r: QUOTE.write(Priced(r.catalog, r.quote)),
+        lambda r: QUOTE.write(Priced(r.catalog, r.quote, notes=_notes(r.result.items))),
     ),
 )
 
@@ -2021,7 +2061,7 @@ BILLING_IMPORT = answer(
     ),
     Field(
         "item_notes",
-        array({"type": "string"}, "Per item, in the same order: its period and account ids."),
+        array({"type": "string"}, "Per item, in the same order: its notes (its account ids)."),
         lambda b: [item.notes for item in b.imported.result.items],
     ),
     Field(
@@ -2037,7 +2077,9 @@ BILLING_IMPORT = answer(
     Field(
         "quote",
         ref(QUOTE, "The items priced with the book, free tier on."),
-        lambda b: QUOTE.write(Priced(b.catalog, b.imported.quote)),
+        lambda b: QUOTE.write(
+            Priced(b.catalog, b.imported.quote, notes=_notes(b.imported.result.items))
+        ),
     ),
     Field(
         "reconciliation",

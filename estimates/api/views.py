@@ -63,7 +63,8 @@ def quote(request: HttpRequest) -> HttpResponse:
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
     net = _terms.apply_terms(catalog, priced, terms)
-    return JsonResponse(payloads.quote_as_json(catalog, priced, result, net))
+    notes = payloads.read_item_notes(payload)
+    return JsonResponse(payloads.quote_as_json(catalog, priced, result, net, notes))
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -248,6 +249,7 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             description=_or_empty(payload.get("description")),
             price_book=book,
             items=items,
+            notes=payloads.read_item_notes(payload),
             free_tier=free_tier,
             copied_from=copied_from,
             projection=plan,

@@ -14,8 +14,8 @@ shows every band). `waived` is why a fee is $0 (empty when it is not). `region` 
 Region; `accounts` and `regions` (space-separated) are the card's, `pooled_quantity` is the
 quantity the tiers and free allowance were applied to across the organisation at the rate's
 `pooling` level; `unverified` says what of the line no AWS source confirms (`price`: a grade-E
-price; `pooling`: how AWS pools it). Text cells a spreadsheet would
-run as a formula are neutralised with a leading `'`.
+price; `pooling`: how AWS pools it). `notes` are the card's notes, on each of its lines. Text
+cells a spreadsheet would run as a formula are neutralised with a leading `'`.
 
 With terms (an organisation's discounts, private rates, credits, tax and currency), list figures
 stay in USD as above and net figures are added: summary rows `net_currency`, `net_monthly_subtotal`,
@@ -59,6 +59,7 @@ COLUMNS = (
     "billable_quantity",
     "per_units",
     "waived",
+    "notes",
 )
 NET_COLUMNS = ("net_monthly", "net_currency", "terms_applied")
 MONTH_COLUMNS = ("month", "monthly", "upfront", "total")
@@ -123,8 +124,10 @@ def write_quote_csv(
     extra_summary: tuple[tuple[str, str], ...] = (),
     projected: projection.ProjectionResult | None = None,
     net: _terms.NetQuote | None = None,
+    notes: tuple[str, ...] = (),
 ) -> None:
-    """Write a quote, its net figures and its projection when given, as CSV to `out`."""
+    """Write a quote, its net figures and its projection when given, as CSV to `out`;
+    `notes` are the cards' notes, in order."""
     if net is not None and net.terms.is_list:
         net = None
     shown = _terms.shown(net) if net is not None else None
@@ -188,6 +191,7 @@ def write_quote_csv(
                     pricing.decimal_text(line.billable_quantity),
                     pricing.decimal_text(line.per_units),
                     neutralise(line.waived),
+                    neutralise(notes[index] if index < len(notes) else ""),
                     *net_cells,
                 ]
             )
@@ -264,6 +268,7 @@ def write_estimate_csv(estimate: Estimate, out: TextIO) -> None:
         ),
         projected=estimate.project(),
         net=estimate.net_quote(),
+        notes=estimate.item_notes(),
     )
 
 

@@ -148,6 +148,15 @@ class CardForm(forms.Form):
         help_text="Optional: prod, staging, a team…",
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
+    # The card's notes field; `self.notes` (below) is something else: the warnings by field.
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=EstimateItem._meta.get_field("notes").max_length,
+        validators=[utf8_text],
+        help_text="Optional: where the numbers come from. Pricing ignores them.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
 
     def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
         """`lean`: for the live preview, which reads the card and shows no input. The card
@@ -156,6 +165,7 @@ class CardForm(forms.Form):
         if lean:
             self.base_fields = {}  # BaseForm.__init__ deep-copies these: nothing to copy
         super().__init__(*args, **kwargs)
+        self.lean = lean
         self.catalog = catalog
         self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
         code = self.data.get(self.add_prefix("service")) if self.is_bound else None
@@ -169,13 +179,47 @@ class CardForm(forms.Form):
             self.fields = dict(shared_card_fields(catalog, known, picked))
             return
         self._build_fields(catalog, code)
-        describe(self, "accounts", "group")
+        describe(self, "accounts", "group", "notes")
         describe(
-            self, *self.fields.keys() - {"service", "regions", "accounts", "group"}, notes=True
+            self,
+            *self.fields.keys() - {"service", "regions", "accounts", "group", "notes"},
+            notes=True,
         )
         for bound in self.unavailable_fields():
             attrs = bound.field.widget.attrs
             attrs["aria-describedby"] += f" {bound.auto_id}_unavailable"
+
+    def has_changed(self) -> bool:
+        """Django's answer; a lean card stops at the first changed field (the service, which
+        every card posts) instead of building a bound field for each."""
+        if not self.lean:
+            return super().has_changed()
+        return any(
+            field.has_changed(self.get_initial_for_field(field, name), self._posted(name, field))
+            for name, field in self.fields.items()
+        )
+
+    def _clean_fields(self) -> None:
+        """Django's _clean_fields; a lean card reads each value straight from the post, with
+        the same widget, instead of through a bound field built for it."""
+        if not self.lean:
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            value = (
+                self.get_initial_for_field(field, name)
+                if field.disabled
+                else self._posted(name, field)
+            )
+            try:
+                self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+        return None
+
+    def _posted(self, name: str, field: forms.Field) -> object:
+        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
 
     def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
@@ -268,13 +312,22 @@ class CardForm(forms.Form):
         ]
 
     def item(self) -> pricing.Item:
-        return pricing.Item(
-            service=self.cleaned_data["service"],
-            regions=tuple(self.cleaned_data["regions"]),
-            accounts=self.cleaned_data.get("accounts") or 1,
-            group=self.cleaned_data.get("group", ""),
-            usage={key: value for key, value in self.usage().items() if value},
-        )
+        """The card as the engine takes it (built once: the rules between cards, the quote
+        and the projection each ask for it)."""
+        item = self.__dict__.get("_item")
+        if item is None:
+            item = self._item = pricing.Item(
+                service=self.cleaned_data["service"],
+                regions=tuple(self.cleaned_data["regions"]),
+                accounts=self.cleaned_data.get("accounts") or 1,
+                group=self.cleaned_data.get("group", ""),
+                usage={key: value for key, value in self.usage().items() if value},
+            )
+        return item
+
+    def add_error(self, field: str | None, error: object) -> None:
+        self.__dict__.pop("_item", None)  # an error drops its field from cleaned_data
+        super().add_error(field, error)
 
 
 # Fields built once per catalog and service for lean cards: {id(catalog): (catalog, {code:
@@ -345,6 +398,10 @@ class BaseCardFormSet(forms.BaseFormSet):
     def items(self) -> list[pricing.Item]:
         return [form.item() for form in self.forms]
 
+    def card_notes(self) -> tuple[str, ...]:
+        """Each card's notes as typed, in order: what a save stores beside the items."""
+        return tuple(form.cleaned_data.get("notes", "") for form in self.forms)
+
     def check_rules_between_cards(self) -> None:
         """Messages beside a field for the price book's rules between services (a waiver
         claimed with nothing in the estimate to grant it), once each card is valid alone."""
@@ -354,8 +411,9 @@ class BaseCardFormSet(forms.BaseFormSet):
             valid[error.item].add_error(error.field, error.message)
 
     @staticmethod
-    def data_for(items: list[pricing.Item]) -> QueryDict:
-        """Form data for a formset holding these items (to prefill the editor)."""
+    def data_for(items: list[pricing.Item], notes: tuple[str, ...] = ()) -> QueryDict:
+        """Form data for a formset holding these items and their notes (to prefill the
+        editor)."""
         data = QueryDict(mutable=True)
         data[f"{CARD_PREFIX}-TOTAL_FORMS"] = str(len(items))
         data[f"{CARD_PREFIX}-INITIAL_FORMS"] = "0"
@@ -367,6 +425,8 @@ class BaseCardFormSet(forms.BaseFormSet):
             data.setlist(f"{prefix}-regions", list(item.regions))
             data[f"{prefix}-accounts"] = str(item.accounts)
             data[f"{prefix}-group"] = item.group
+            if index < len(notes) and notes[index]:
+                data[f"{prefix}-notes"] = notes[index]
             for key, value in item.usage.items():
                 data[f"{prefix}-{key}"] = pricing.decimal_text(value)
         return data
@@ -499,9 +559,16 @@ class EstimateForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lean: bool = False, **kwargs):
+        """`lean`: for the live preview, which shows no input: the form reads the class's own
+        fields (only read, never changed) instead of a deep copy of them."""
+        if lean:
+            self.base_fields = {}
         super().__init__(*args, **kwargs)
         self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
+        if lean:
+            self.fields = dict(type(self).base_fields)
+            return
         describe(self, "name", "description", "projection_months")
         describe(self, "projection_growth_percent", notes=True)
 

@@ -100,10 +100,17 @@ class TermsForm(forms.Form):
         widget=forms.TextInput(attrs=NUMBER),
     )
 
-    def __init__(self, *args, catalog: pricing.Catalog, **kwargs):
+    def __init__(self, *args, catalog: pricing.Catalog, lean: bool = False, **kwargs):
+        """`lean`: for the live preview, which shows no input: the form reads the class's own
+        fields (only read, never changed) instead of a deep copy of them."""
+        if lean:
+            self.base_fields = {}
         super().__init__(*args, **kwargs)
         self.catalog = catalog
         self.terms: _terms.Terms = _terms.Terms()
+        if lean:
+            self.fields = dict(type(self).base_fields)
+            return
         for name, field in self.fields.items():
             field_id = f"id_{self.prefix}-{name}"
             field.widget.attrs["aria-describedby"] = f"{field_id}_helptext {field_id}_error"

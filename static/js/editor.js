@@ -22,11 +22,12 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // A preview answers with the message of each field that has one: clear the messages it owns
-// (the cards' fields and the projection's) before its answer is swapped in.
+// (the cards' fields, the projection's and the terms') before its answer is swapped in.
 document.addEventListener("htmx:beforeSwap", (event) => {
   const config = event.detail.requestConfig;
   if (!config || config.elt.id !== "estimate-form" || !event.detail.shouldSwap) return;
   const owned = "#estimate-form .card .field-error[id$='_error'], " +
-    "#estimate-form .projection-settings .field-error[id$='_error']";
+    "#estimate-form .projection-settings .field-error[id$='_error'], " +
+    "#estimate-form .terms-panel .field-error[id$='_error']";
   for (const message of document.querySelectorAll(owned)) message.textContent = "";
 });

@@ -140,4 +140,4 @@ def test_a_saved_estimate_keeps_accounts_and_regions(client, price_book):
         }
     ]
     csv_text = client.get(estimate.get_csv_url()).content.decode()
-    assert ",12,us-east-1,2,account_region,,0,24,1,\r\n" in csv_text
+    assert ",12,us-east-1,2,account_region,,0,24,1,,\r\n" in csv_text  # waived, notes empty

@@ -112,7 +112,15 @@ class TestImportWithoutJavaScript:
         assert re.search(r'id="bill-adjustments">-4.9<', html)
         assertContains(response, "a free allowance spread differently")
         assertContains(response, "<code>USE1-ShieldProtected-WebACLV2</code>")
-        assertContains(response, "From the bill for 2026-11, accounts 111111111111, 222222222222.")
+        # Each card's notes are its account ids, in its Notes field (and in the list above).
+        assertContains(response, "KMS), us-east-1: Accounts: 111111111111, 222222222222</li>")
+        notes = re.findall(r'<textarea name="card-(\d+)-notes"[^>]*>\n?([^<]*)</textarea>', html)
+        assert notes[:3] == [
+            ("0", "Accounts: 012345678901"),
+            ("1", "Accounts: 111111111111, 222222222222"),
+            ("2", "Accounts: 222222222222"),
+        ]
+        assert len(notes) == 12
 
     def test_the_cards_save_with_their_notes(self, client, book_2026_12):
         response = post(client, upload("cur2.csv"), billing_period="2026-10", group_by="account")
@@ -123,13 +131,18 @@ class TestImportWithoutJavaScript:
         assert saved.status_code == 302
         estimate = Estimate.objects.get()
         assert estimate.name == "Bill 2026-10 cur2.csv"
-        assert estimate.description == (
-            "From the bill for 2026-10, account 111111111111.\n"
-            "From the bill for 2026-10, account 111111111111."
-        )
-        assert [(i.service, i.group, i.usage) for i in estimate.items.all()] == [
-            ("kms", "111111111111", {"keys": "3"}),
-            ("waf", "111111111111", {"web_acls": "1"}),
+        assert estimate.description == "From the bill for 2026-10."
+        assert [(i.service, i.group, i.usage, i.notes) for i in estimate.items.all()] == [
+            ("kms", "111111111111", {"keys": "3"}, "Accounts: 111111111111"),
+            ("waf", "111111111111", {"web_acls": "1"}, "Accounts: 111111111111"),
+        ]
+        page = client.get(estimate.get_absolute_url())
+        assert re.findall(
+            r'<p class="card-notes" data-notes-for="(\w+)">Notes: ([^<]*)</p>',
+            page.content.decode(),
+        ) == [
+            ("kms", "Accounts: 111111111111"),
+            ("waf", "Accounts: 111111111111"),
         ]
 
     def test_nothing_is_saved_by_an_import(self, client, book_2026_12):

@@ -18,6 +18,7 @@ from estimates.models import Estimate, PriceBook
 
 DATA = Path(__file__).parent.parent / "data" / "billing"
 EXPECTED = json.loads((DATA / "expected-2026-12.json").read_text())
+EXPECTED_2027_01 = json.loads((DATA / "expected-2027-01.json").read_text())
 URL = "/api/v1/import/billing"
 CONTENT_TYPES = {
     ".csv": "text/csv",
@@ -52,10 +53,10 @@ def test_each_format_as_the_body(client, second_book, stem, suffix):
         expected["billing_period"],
     )
     assert body["billing_periods"] == ["2026-10", "2026-11"]
-    assert body["items"] == [
-        {k: v for k, v in item.items() if k != "notes"} for item in expected["items"]
-    ]
+    # Each item's notes are the ids of the accounts it pools ("Accounts: 111111111111, …").
+    assert body["items"] == expected["items"]
     assert body["item_notes"] == [item["notes"] for item in expected["items"]]
+    assert [item["notes"] for item in body["quote"]["items"]] == body["item_notes"]
     assert body["quote"]["monthly_total"] == "761.36"
     assert [item["monthly"] for item in body["quote"]["items"]] == expected["item_monthly"]
     assert body["quote"]["price_book"]["id"] == second_book.pk
@@ -98,6 +99,9 @@ def test_the_items_save_as_they_are(client, second_book):
     estimate = Estimate.objects.get(public_id=saved.json()["id"])
     assert pricing.amount_text(estimate.quote().monthly_total) == "761.36"
     assert estimate.items.count() == len(body["items"]) == 12
+    # With their notes: the card of the two accounts' KMS keys in us-east-1 lists both.
+    assert estimate.item_notes() == tuple(item["notes"] for item in body["items"])
+    assert estimate.item_notes()[1] == "Accounts: 111111111111, 222222222222"
 
 
 def test_the_current_book_is_the_default(client, second_book):
@@ -105,6 +109,27 @@ def test_the_current_book_is_the_default(client, second_book):
 
     assert response.status_code == 200
     assert response.json()["quote"]["price_book"]["id"] == PriceBook.objects.current().pk
+
+
+@pytest.mark.parametrize("name", ["cur2.csv", "legacy-cur.csv.gz", "focus-1.2.parquet"])
+def test_without_a_book_named_it_prices_with_2027_01_the_current_book(client, third_book, name):
+    # The migrations publish 2027-01 last: it is the current book, so the API's default.
+    assert PriceBook.objects.current() == third_book
+    suffix = next(s for s in CONTENT_TYPES if name.endswith(s))
+    response = client.post(URL, (DATA / name).read_bytes(), content_type=CONTENT_TYPES[suffix])
+
+    assert response.status_code == 200
+    body = response.json()
+    expected = EXPECTED_2027_01[name.split(".csv")[0].split(".parquet")[0]]
+    assert body["quote"]["price_book"] == {
+        "id": third_book.pk,
+        "name": "AWS list prices, 2027-01",
+        "effective_date": "2027-01-01",
+    }
+    assert body["items"] == expected["items"]
+    assert body["quote"]["monthly_total"] == expected["monthly_total"] == "751.06"
+    assert [item["monthly"] for item in body["quote"]["items"]] == expected["item_monthly"]
+    assert body["reconciliation"] == expected["reconciliation"]
 
 
 class TestRefused:

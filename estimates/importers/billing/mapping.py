@@ -31,6 +31,9 @@ VARIANCE_FLAG = Decimal("0.01")
 BYTES_PER_GB = Decimal(1024) ** 3
 BYTE_UNITS = {"bytes", "byte"}
 ZERO = Decimal(0)
+# A card's notes: the ids of the accounts it pools, in EstimateItem.notes' 2,000 characters.
+ACCOUNTS_NOTE = "Accounts: "
+NOTES_LENGTH = 2000
 
 OLDER_BOOK = "a price book older than the bill"
 FREE_ALLOWANCE = "a free allowance spread differently"
@@ -242,6 +245,23 @@ def convert(amount: Decimal, unit: str, input_unit: str) -> tuple[Decimal, bool]
     return amount, False
 
 
+def accounts_note(accounts: list[str], limit: int = NOTES_LENGTH) -> str:
+    """`Accounts: 111111111111, 222222222222`, the card's notes; past `limit` characters
+    (an organisation of hundreds of accounts) the ids that do not fit are "and 37 more"."""
+    note = ACCOUNTS_NOTE + ", ".join(accounts)
+    if len(note) <= limit:
+        return note
+    room = limit - len(ACCOUNTS_NOTE) - len(f", and {len(accounts)} more")
+    shown: list[str] = []
+    for account in accounts:
+        room -= len(account) + (2 if shown else 0)
+        if room < 0:
+            break
+        shown.append(account)
+    rest = f"and {len(accounts) - len(shown)} more"
+    return ACCOUNTS_NOTE + ", ".join([*shown, rest])
+
+
 def import_bill(
     aggregate: Aggregate,
     catalog: pricing.Catalog,
@@ -415,8 +435,7 @@ class _Import:
                     usage=usage,
                     addresses=tuple(accounts),
                     accounts=len(accounts),
-                    notes=f"From the bill for {self.period}, account"
-                    f"{'s' if len(accounts) != 1 else ''} {', '.join(accounts)}.",
+                    notes=accounts_note(accounts),
                 )
             )
         return items

@@ -97,13 +97,14 @@ class Command(BaseCommand):
 
     def save(self, book: PriceBook, name: str, imported: billing.BillingImport, fmt: str) -> None:
         items = [item.as_item() for item in imported.result.items]
-        description = "\n".join(item.notes for item in imported.result.items)
         try:
             estimate = Estimate.objects.create_from_items(
                 name=name[: Estimate.max_length("name")],
-                description=description[: Estimate.max_length("description")],
+                description=f"From the bill for {imported.billing_period}.",
                 price_book=book,
                 items=items,
+                # Each card's notes list its account ids.
+                notes=tuple(item.notes for item in imported.result.items),
             )
         except pricing.PricingError as error:
             raise CommandError(f"Not saved: {error}", returncode=CANNOT_ESTIMATE) from None
@@ -134,6 +135,7 @@ def write_csv(
             ("unmapped", _text(totals.unmapped)),
             ("other_services", _text(totals.other_services)),
         ),
+        notes=tuple(item.notes for item in imported.result.items),
     )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([])

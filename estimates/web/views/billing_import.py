@@ -27,13 +27,14 @@ def billing_import(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {"form": form}, status=400)
     imported = form.cleaned_data["imported"]
     items = imported.result.items
-    data = CardFormSet.data_for([item.as_item() for item in items])
+    data = CardFormSet.data_for(
+        [item.as_item() for item in items], tuple(item.notes for item in items)
+    )
     data.update(
         {
             "free_tier": "on",
             "name": form.estimate_name(),
-            # The cards' notes (period, account ids) travel with the estimate when it is saved.
-            "description": "\n".join(item.notes for item in items),
+            "description": f"From the bill for {imported.billing_period}.",
         }
     )
     editor = editor_views.build_editor(book.catalog(), data)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,14 +44,34 @@ class Card:
 
     @cached_property
     def version(self) -> str:
-        """A digest of everything the card's result shows (its multiplier, subtotal and lines,
-        or that it waits for a fix). The page keeps it on the result; the preview renders a
-        result again only when it differs, so an unchanged card costs no template work."""
+        """A digest of everything the card's result and summary show (its multiplier, Regions,
+        subtotal and lines, or that it waits for a fix). The page keeps it on the result; the
+        preview renders a result again only when it differs, so an unchanged card costs no
+        template work."""
         quote = self.item_quote
-        shown = (self.form.multiplier(), None)
+        # The summary beside it names the Regions ticked, priced or not.
+        parts = [self.form.multiplier(), self.form["regions"].value()]
         if quote is not None:
-            shown = (shown[0], (len(quote.item.regions), quote.monthly, quote.upfront, quote.lines))
-        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+            parts += [len(quote.item.regions), quote.shown_monthly, quote.shown_upfront]
+            # Each line as the result shows it: its cells and the fields its badges read.
+            parts += [
+                (
+                    line.usage_key,
+                    line.label,
+                    line.region,
+                    line.formula,
+                    line.shown_monthly,
+                    line.grade,
+                    line.waived,
+                    line.share,
+                    line.pooled_quantity,
+                    line.unit,
+                    line.pooling,
+                    line.pooling_source,
+                )
+                for line in quote.lines
+            ]
+        return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
     @property
     def changed(self) -> bool:
@@ -112,13 +134,15 @@ class Editor:
         return len(self.formset.forms) < pricing.MAX_ITEMS
 
 
-def build_editor(catalog: pricing.Catalog, data: QueryDict | dict, lean: bool = False) -> Editor:
+def build_editor(
+    catalog: pricing.Catalog, data: QueryDict | MultiValueDict | dict, lean: bool = False
+) -> Editor:
     """Bind the posted state, validate it and price it if it is valid. `lean` for the live
     preview, which shows no input: its cards are read with the same rules, by lean forms."""
-    estimate_form = EstimateForm(data)
+    estimate_form = EstimateForm(data, lean=lean)
     formset = CardFormSet(data, catalog=catalog, lean=lean)
     estimate_form.is_valid()
-    terms_form = TermsForm(data, catalog=catalog)
+    terms_form = TermsForm(data, catalog=catalog, lean=lean)
     terms = terms_form.terms if terms_form.is_valid() else None
     free_tier = estimate_form.cleaned_data.get("free_tier", False)
     formset.check_rules_between_cards()
@@ -162,7 +186,7 @@ def initial_data(request: HttpRequest) -> QueryDict:
         data["free_tier"] = "on"
         data["projection_months"] = str(projection.DEFAULT_MONTHS)
         return data
-    data = CardFormSet.data_for(source.items_for_engine())
+    data = CardFormSet.data_for(source.items_for_engine(), source.item_notes())
     data.update(
         {
             "free_tier": "on" if source.free_tier else "",
@@ -248,6 +272,7 @@ def estimate_save(request: HttpRequest) -> HttpResponse:
                     description=form.cleaned_data["description"],
                     price_book=book,
                     priced=editor.quote,
+                    notes=editor.formset.card_notes(),
                     copied_from=copy_source(str(form.cleaned_data["copied_from"] or "")),
                     projection=form.projection(),
                     terms=editor.terms_form.terms,
@@ -280,11 +305,42 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
     catalog = PriceBook.objects.current_catalog()
     if catalog is None:
         return no_price_book(request)
-    editor = build_editor(catalog, request.POST, lean=True)
-    shown = shown_versions(request.POST.get("shown", ""))
+    data = posted_form(request)
+    editor = build_editor(catalog, data, lean=True)
+    shown = shown_versions(data.get("shown", ""))
     for card in editor.cards:
         card.shown_version = shown.get(card.index, "")
     return render(request, TEMPLATE + "#preview", editor_context(editor))
+
+
+def posted_form(request: HttpRequest) -> MultiValueDict:
+    """request.POST, read in one pass when urlencoded, as htmx posts it: the same pairs, the
+    same decoding and the same limit on fields as QueryDict, which converts each of a large
+    estimate's thousands of fields three times over."""
+    if request.content_type != "application/x-www-form-urlencoded" or request.encoding not in (
+        None,
+        "utf-8",
+    ):
+        return request.POST
+    try:
+        body = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        body = request.body.decode("iso-8859-1")  # as QueryDict reads a misbehaving client
+    try:
+        pairs = parse_qsl(
+            body,
+            keep_blank_values=True,
+            encoding="utf-8",
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+    except ValueError:
+        raise TooManyFieldsSent(
+            "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+        ) from None
+    fields: dict[str, list[str]] = {}
+    for key, value in pairs:
+        fields.setdefault(key, []).append(value)
+    return MultiValueDict(fields)
 
 
 OVERSIZE_MESSAGE = (

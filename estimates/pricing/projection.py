@@ -337,26 +337,41 @@ def grown_usages(
     grown = []
     for item in items:
         service = catalog.services[item.service]
-        usage = {}
-        for key, quantity in item.usage.items():
-            spec = service.input(key)
-            if spec is not None and spec.is_switch:
-                usage[key] = quantity  # a switch, not usage
-                continue
-            value = pricing.EXACT.multiply(quantity, factor)
-            if spec is not None and spec.whole:
-                value = value.to_integral_value(rounding=ROUND_FLOOR)
-            if value > pricing.MAX_QUANTITY:
-                label = spec.label.lower() if spec else key
-                message = (
-                    f"At {pricing.plain_number(growth_percent)}% a month, {service.name}'s "
-                    f"{label} would pass {pricing.plain_number(pricing.MAX_QUANTITY)} in month "
-                    f"{month}: choose a lower growth."
+        grown.append(
+            {
+                key: _grown(
+                    service, key, service.input(key), quantity, factor, growth_percent, month
                 )
-                raise PricingError([FieldError(None, GROWTH_FIELD, message)])
-            usage[key] = value
-        grown.append(usage)
+                for key, quantity in item.usage.items()
+            }
+        )
     return grown
+
+
+def _grown(
+    service: pricing.ServiceSpec,
+    key: str,
+    spec: pricing.InputSpec | None,
+    quantity: Decimal,
+    factor: Decimal,
+    growth_percent: Decimal,
+    month: int,
+) -> Decimal:
+    """One quantity as it is in a month; PricingError when it passes what the engine takes."""
+    if spec is not None and spec.is_switch:
+        return quantity  # a switch, not usage
+    value = pricing.EXACT.multiply(quantity, factor)
+    if spec is not None and spec.whole:
+        value = value.to_integral_value(rounding=ROUND_FLOOR)
+    if value > pricing.MAX_QUANTITY:
+        label = spec.label.lower() if spec else key
+        message = (
+            f"At {pricing.plain_number(growth_percent)}% a month, {service.name}'s "
+            f"{label} would pass {pricing.plain_number(pricing.MAX_QUANTITY)} in month "
+            f"{month}: choose a lower growth."
+        )
+        raise PricingError([FieldError(None, GROWTH_FIELD, message)])
+    return value
 
 
 def project(
@@ -389,6 +404,7 @@ def project(
     # with the cards' rates and pools worked out once (pricing.Totals), and once per distinct
     # month of usage (whole units rounded down often repeat a month).
     totals = pricing.Totals(catalog, items, free_tier) if growth != 0 else None
+    growing = _GrowingMonths(catalog, items, totals, growth) if totals and not terms else None
     by_usage: dict[tuple, Decimal] = {}
     for month in range(2, projection.months + 1):
         if totals is None:
@@ -406,13 +422,7 @@ def project(
             net = _terms.apply_terms(catalog, priced, terms)
             net_months.append(ProjectedMonth(month, net.monthly_total(month), ZERO))
             continue
-        usages = grown_usages(catalog, items, growth, month)
-        _note_over_limits(catalog, items, usages, month, over_limits)
-        key = tuple(tuple(usage.items()) for usage in usages)
-        monthly = by_usage.get(key)
-        if monthly is None:
-            monthly = by_usage[key] = totals.of(usages)[0]
-        months.append(ProjectedMonth(month, monthly, ZERO))
+        months.append(ProjectedMonth(month, growing.monthly(month, over_limits, by_usage), ZERO))
     return ProjectionResult(
         projection,
         tuple(months),
@@ -421,6 +431,193 @@ def project(
         tuple(net_months),
         terms.currency if terms else pricing.CURRENCY,
     )
+
+
+class _GrowingMonths:
+    """A later month's monthly total, from each rate's tiers over that month's grown usage.
+
+    pricing.Totals works out the cards' rates, pools and waivers once; each month then grows
+    each quantity once, meters each rate, evaluates each monthly pool's tiers and shares the
+    cost back, and adds each card's lines and then the cards in the order price_items does:
+    60 significant digits can round, so the same additions in the same order give the very
+    Decimal a full quote of the month has (tests/test_projection.py compares them digit for
+    digit). A pool whose quantity comes back (whole units rounded down) reuses its cost.
+    """
+
+    def __init__(
+        self,
+        catalog: pricing.Catalog,
+        items: tuple[pricing.Item, ...],
+        totals: pricing.Totals,
+        growth: Decimal,
+    ):
+        self.catalog, self.items, self.totals, self.growth = catalog, items, totals, growth
+        self.services = [catalog.services[item.service] for item in items]
+        # Every quantity in grown_usages' order (its first error is the one raised): how it
+        # grows (a switch does not; a whole-unit input is rounded down) and its own bound.
+        self.quantities: list[tuple[int, str, pricing.InputSpec | None, Decimal]] = []
+        self.growing: list[tuple[Decimal, bool, bool]] = []  # (quantity, switch, whole)
+        self.bounded: list[tuple[int, int, str, pricing.InputSpec]] = []
+        positions: list[dict[str, int]] = []
+        for index, item in enumerate(items):
+            at = {}
+            for key, quantity in item.usage.items():
+                at[key] = len(self.quantities)
+                spec = self.services[index].input(key)
+                if spec is not None:
+                    self.bounded.append((len(self.quantities), index, key, spec))
+                self.quantities.append((index, key, spec, quantity))
+                switch = spec is not None and spec.is_switch
+                self.growing.append((quantity, switch, spec is not None and spec.whole))
+            positions.append(at)
+        # Each slot of pricing.Totals: where its one meter's quantity is (None: none of it;
+        # a rate that meters a product is worked out apart), whether it adds to the monthly
+        # total, and each monthly pool's slots with their accounts, in the slots' order.
+        self.single: list[int | None] = []
+        self.products: list[tuple[int, tuple[int | None, ...]]] = []
+        self.by_card: list[list[tuple[int, bool]]] = [[] for _ in items]
+        members: list[list[tuple[int, int]]] = [[] for _ in range(totals.pool_count)]
+        rates: list[pricing.RateSpec | None] = [None] * totals.pool_count
+        for position, (index, rate, accounts, pool) in enumerate(totals.slots):
+            meters = tuple(positions[index].get(key) for key in rate.meters)
+            self.single.append(meters[0])
+            if len(meters) > 1:
+                self.products.append((position, meters))
+            self.by_card[index].append((position, rate.billing == pricing.MONTHLY))
+            if rate.billing == pricing.MONTHLY and not totals.waived[index].get(rate.code):
+                members[pool].append((position, accounts))
+                rates[pool] = rate
+        self.pools = [
+            (rates[n], rates[n].pooling, _tier_table(rates[n]), slots)
+            for n, slots in enumerate(members)
+            if slots
+        ]
+
+    def monthly(
+        self, month: int, over_limits: dict[tuple[int, str], OverLimit], seen: dict
+    ) -> Decimal:
+        """The month's monthly total (its over-limit inputs noted in `over_limits`); a month
+        whose grown usage is in `seen` is not priced again."""
+        if not self.totals.waivers_fixed:  # a waiver that moves with usage: the long way
+            usages = grown_usages(self.catalog, self.items, self.growth, month)
+            _note_over_limits(self.catalog, self.items, usages, month, over_limits)
+            key = tuple(tuple(usage.items()) for usage in usages)
+            if key not in seen:
+                seen[key] = self.totals.of(usages)[0]
+            return seen[key]
+        exact = pricing.EXACT
+        add, multiply, divide = exact.add, exact.multiply, exact.divide
+        subtract, quantize = exact.subtract, exact.quantize
+        factor = growth_factor(self.growth, month)
+        grown = []
+        for quantity, switch, whole in self.growing:
+            if switch:
+                grown.append(quantity)
+                continue
+            value = multiply(quantity, factor)
+            if whole:
+                value = value.to_integral_value(rounding=ROUND_FLOOR)
+            grown.append(value)
+            if value > pricing.MAX_QUANTITY:
+                index, key, spec, _ = self.quantities[len(grown) - 1]
+                _grown(self.services[index], key, spec, quantity, factor, self.growth, month)
+        for position, index, key, spec in self.bounded:
+            value = grown[position]
+            if value > spec.max_value and (index, key) not in over_limits:
+                over_limits[(index, key)] = self._over_limit(index, key, spec, month, value)
+        key = tuple(grown)
+        if key in seen:
+            return seen[key]
+        # pricing.metered: the one input's quantity, or the product of several.
+        per_account = [grown[at] if at is not None else ZERO for at in self.single]
+        for position, meters in self.products:
+            quantity = per_account[position]
+            for at in meters[1:]:
+                quantity = multiply(quantity, grown[at] if at is not None else ZERO)
+            per_account[position] = quantity
+        free_tier = self.totals.free_tier
+        costs = [ZERO] * len(per_account)
+        for rate, pooling, tiers, slots in self.pools:
+            live = [(p, accounts) for p, accounts in slots if per_account[p] != 0]
+            if not live:
+                continue
+            if pooling == pricing.ACCOUNT_REGION:
+                for position, accounts in live:
+                    cost = _tier_cost(rate, tiers, per_account[position], free_tier)
+                    costs[position] = multiply(cost, accounts)
+            elif pooling == pricing.ORGANIZATION_ONCE:
+                charged = max((p for p, _ in live), key=per_account.__getitem__)
+                costs[charged] = _tier_cost(rate, tiers, per_account[charged], free_tier)
+            elif len(live) == 1:
+                position, accounts = live[0]
+                pooled = multiply(per_account[position], accounts)
+                costs[position] = _tier_cost(rate, tiers, pooled, free_tier)
+            else:
+                # pricing._shares, its steps in its order: pro rata to SHARE_PLACES, the last
+                # taking the rest.
+                weights = [multiply(per_account[p], accounts) for p, accounts in live]
+                whole = pricing.exact_sum(weights)
+                cost = _tier_cost(rate, tiers, whole, free_tier)
+                if whole == 0:
+                    costs[live[0][0]] = cost
+                    continue
+                shared = ZERO
+                for (position, _), weight in zip(live[:-1], weights, strict=False):
+                    share = quantize(divide(multiply(cost, weight), whole), pricing.SHARE_PLACES)
+                    costs[position] = share
+                    shared = add(shared, share)
+                costs[live[-1][0]] = subtract(cost, shared)
+        total = ZERO
+        for lines in self.by_card:
+            card = ZERO
+            for position, monthly in lines:
+                if per_account[position] != 0:  # no line otherwise, as in price_items
+                    card = add(card, costs[position] if monthly else ZERO)
+            total = add(total, card)
+        seen[key] = total
+        return total
+
+    def _over_limit(
+        self, index: int, key: str, spec: pricing.InputSpec, month: int, quantity: Decimal
+    ) -> OverLimit:
+        item = self.items[index]
+        return OverLimit(
+            service=item.service,
+            service_name=self.services[index].name,
+            region=item.region,
+            group=item.group,
+            usage_key=key,
+            label=spec.label,
+            max_value=spec.max_value,
+            month=month,
+            quantity=quantity,
+        )
+
+
+def _tier_table(rate: pricing.RateSpec) -> tuple[tuple[Decimal, Decimal | None, Decimal], ...]:
+    """Each tier's (start, the next tier's start or None, price)."""
+    tiers = rate.tiers
+    return tuple(
+        (tier.start, tiers[n + 1].start if n + 1 < len(tiers) else None, tier.price)
+        for n, tier in enumerate(tiers)
+    )
+
+
+def _tier_cost(rate: pricing.RateSpec, tiers: tuple, quantity: Decimal, free_tier: bool) -> Decimal:
+    """pricing.tier_cost, its steps in its order (free allowance, then band by band, each
+    band's cost added as it comes), without building the bands."""
+    exact = pricing.EXACT
+    free = min(quantity, rate.free_units) if free_tier else ZERO
+    cost = ZERO
+    for start, end, price in tiers:
+        if start >= quantity:
+            break  # this band and those after it are empty (a book's tiers ascend)
+        low = max(start, free)
+        high = quantity if end is None else min(quantity, end)
+        if high > low:
+            band = exact.divide(exact.multiply(exact.subtract(high, low), price), rate.per_units)
+            cost = exact.add(cost, band)
+    return cost
 
 
 def _note_over_limits(

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import ManagementForm
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from estimates import pricing
 from estimates.importers import billing, terraform
@@ -125,7 +127,69 @@ class AccountsField(forms.Field):
         return int(number)
 
 
-class CardForm(forms.Form):
+class LeanForm(forms.Form):
+    """A form the live preview can read `lean`: its fields are shared, never copied (the
+    preview only reads them), and each value is read straight from the post with the field's
+    widget instead of through a bound field built for it. The steps are Django's own."""
+
+    lean = False
+
+    def _clean_fields(self) -> None:
+        if not self.lean:
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            value = (
+                self.get_initial_for_field(field, name)
+                if field.disabled
+                else self._posted(name, field)
+            )
+            try:
+                self.cleaned_data[name] = _cleaned(field, value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+        return None
+
+    def _posted(self, name: str, field: forms.Field) -> object:
+        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+
+    def share_class_fields(self) -> None:
+        """Read the class's own fields (only read, never changed) instead of a deep copy."""
+        self.lean = True
+        self.fields = dict(type(self).base_fields)
+
+
+def _cleaned(field: forms.Field, value: object) -> object:
+    """field.clean(value): Field.clean's own steps, its validators run only when it has some
+    (most fields here have none, and the check before finding none costs more than the rest)."""
+    if type(field).clean is not forms.Field.clean:
+        return field.clean(value)
+    value = field.to_python(value)
+    field.validate(value)
+    if field.validators:
+        field.run_validators(value)
+    return value
+
+
+class LeanManagementForm(LeanForm, ManagementForm):
+    """The formset's management form, read lean in the preview."""
+
+    def __init__(self, *args, **kwargs):
+        self.base_fields = {}
+        super().__init__(*args, **kwargs)
+        self.share_class_fields()
+
+
+class NotesField(forms.CharField):
+    """A card's notes. A browser's textarea counts a line break as one character towards its
+    maxlength but sends it as CRLF: read as LF, so that 2,000 typed characters fit 2,000."""
+
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class CardForm(LeanForm):
     """One service in the estimate: its Regions, accounts, an optional group, and its usage,
     typed per account and per Region."""
 
@@ -149,7 +213,7 @@ class CardForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
     # The card's notes field; `self.notes` (below) is something else: the warnings by field.
-    notes = forms.CharField(
+    notes = NotesField(
         label="Notes",
         required=False,
         max_length=EstimateItem._meta.get_field("notes").max_length,
@@ -198,28 +262,6 @@ class CardForm(forms.Form):
             field.has_changed(self.get_initial_for_field(field, name), self._posted(name, field))
             for name, field in self.fields.items()
         )
-
-    def _clean_fields(self) -> None:
-        """Django's _clean_fields; a lean card reads each value straight from the post, with
-        the same widget, instead of through a bound field built for it."""
-        if not self.lean:
-            return super()._clean_fields()
-        for name, field in self.fields.items():
-            value = (
-                self.get_initial_for_field(field, name)
-                if field.disabled
-                else self._posted(name, field)
-            )
-            try:
-                self.cleaned_data[name] = field.clean(value)
-                if hasattr(self, f"clean_{name}"):
-                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
-            except ValidationError as error:
-                self.add_error(name, error)
-        return None
-
-    def _posted(self, name: str, field: forms.Field) -> object:
-        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
 
     def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions
@@ -379,6 +421,16 @@ class BaseCardFormSet(forms.BaseFormSet):
         self.lean = lean
         super().__init__(*args, prefix=CARD_PREFIX, **kwargs)
 
+    @cached_property
+    def management_form(self) -> ManagementForm:
+        if not (self.lean and self.is_bound):
+            return super().management_form
+        form = LeanManagementForm(
+            self.data, auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer
+        )
+        form.full_clean()
+        return form
+
     def get_form_kwargs(self, index: int | None) -> dict:
         return {"catalog": self.catalog, "lean": self.lean and index is not None}
 
@@ -506,7 +558,7 @@ class GrowthField(forms.Field):
             raise ValidationError(str(error), code="invalid") from None
 
 
-class EstimateForm(forms.Form):
+class EstimateForm(LeanForm):
     """The estimate as a whole: the free-tier switch, the projection and, to save it, a name."""
 
     # The projection's field names in the engine's and the model's errors → this form's fields.
@@ -567,7 +619,7 @@ class EstimateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.notes: dict[str, str] = {}  # field name → a note that warns, without refusing
         if lean:
-            self.fields = dict(type(self).base_fields)
+            self.share_class_fields()
             return
         describe(self, "name", "description", "projection_months")
         describe(self, "projection_growth_percent", notes=True)

@@ -9,6 +9,7 @@ from django import forms
 from estimates import pricing
 from estimates.models import NamedTerms
 from estimates.pricing import terms as _terms
+from estimates.web.forms import LeanForm
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off", "size": 8}
 
@@ -23,7 +24,7 @@ def _lines(text: str) -> list[list[str]]:
     return rows
 
 
-class TermsForm(forms.Form):
+class TermsForm(LeanForm):
     """Terms typed field by field, or named terms chosen (which then replace the fields)."""
 
     prefix = "terms"
@@ -109,11 +110,15 @@ class TermsForm(forms.Form):
         self.catalog = catalog
         self.terms: _terms.Terms = _terms.Terms()
         if lean:
-            self.fields = dict(type(self).base_fields)
+            self.share_class_fields()
             return
         for name, field in self.fields.items():
             field_id = f"id_{self.prefix}-{name}"
             field.widget.attrs["aria-describedby"] = f"{field_id}_helptext {field_id}_error"
+
+    def message_fields(self) -> list:
+        """The bound fields with a message, in the form's order (the preview sends only these)."""
+        return [self[name] for name in self.fields if name in self.errors]
 
     @property
     def has_terms(self) -> bool:

@@ -308,9 +308,15 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
     data = posted_form(request)
     editor = build_editor(catalog, data, lean=True)
     shown = shown_versions(data.get("shown", ""))
+    # The cards the answer holds anything for: a result that changed, or a field's message.
+    preview_cards = []
     for card in editor.cards:
         card.shown_version = shown.get(card.index, "")
-    return render(request, TEMPLATE + "#preview", editor_context(editor))
+        fields = card.form.error_fields()
+        if card.changed or fields:
+            preview_cards.append((card, card.changed, fields))
+    context = editor_context(editor, preview_cards=preview_cards)
+    return render(request, TEMPLATE + "#preview", context)
 
 
 def posted_form(request: HttpRequest) -> MultiValueDict:

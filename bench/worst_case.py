@@ -8,17 +8,20 @@ off, rate limits off):
 
 - the heaviest card is the service with the most rates in the most Regions (WAF: 14 rates in
   each of 9 Regions), in MAX_ACCOUNTS accounts, every input at a large value;
-- as many cards as pricing.MAX_ITEMS allows and, with a projection whose usage grows, as many as
-  the cap on item × Region × month cells (pricing.MAX_CELLS) allows;
+- as many cards as pricing.MAX_ITEMS, the cap on cost lines (pricing.MAX_LINES) and the cap on
+  item × Region × month cells (pricing.MAX_CELLS) allow; for the editor's preview, which has no
+  line cap, as many as MAX_ITEMS and MAX_CELLS allow;
 - POST /api/v1/quote, POST /preview (the editor's live recompute) and POST /api/v1/estimates (a
   save, which projects too), each without growth (one month priced) and with a 36-month
-  projection whose usage changes every month (0.0001% a month).
+  projection whose usage changes every month (0.0001% a month);
+- and the refusal of a quote of MAX_ITEMS such cards, over the line cap: a 400 before any work.
 
 It prints the slowest of --repeat runs per request, in seconds, beside the target of 2 s.
 """
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -103,11 +106,13 @@ def slowest(send, repeat: int, status: int) -> float:
         response = send()
         samples.append(time.perf_counter() - start)
         assert response.status_code == status, (response.status_code, response.content[:300])
-        # A priced answer, not a refusal: the page's total, or the JSON's figures.
+        # A priced answer, not a refusal (unless one is expected): the page's total, or the
+        # JSON's figures, or the line cap's message.
         assert (
             b'id="monthly-total">$' in response.content
             or b'"id"' in response.content
             or (b'"monthly_total"' in response.content)
+            or (status == 400 and b"cost lines" in response.content)
         ), response.content[:300]
     return max(samples)
 
@@ -117,28 +122,37 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the refusal's 400s
     catalog = PriceBook.objects.current().catalog()
     card = heaviest_item(catalog)
     per_card = len(card.regions)
-    plain = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
-    grown = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // (per_card * MONTHS))
+    lines_per_card = pricing.count_lines(catalog, [card])
+    by_lines = pricing.MAX_LINES // lines_per_card
+    editor = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
+    plain = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card, by_lines)
+    grown = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // (per_card * MONTHS), by_lines)
     client = Client(HTTP_HOST="localhost")
     htmx = {"HX-Request": "true"}
     quote_body, grown_body = body(plain, None), body(grown, MONTHS)
-    plain_form, grown_form = form(plain, MONTHS, "0"), form(grown, MONTHS, GROWTH)
+    plain_form, grown_form = form(editor, MONTHS, "0"), form(grown, MONTHS, GROWTH)
+    over_body = body(editor, None)
     cases = [
         ("POST /api/v1/quote", plain, 1, "/api/v1/quote", quote_body, 200),
         ("POST /api/v1/quote, projection", grown, MONTHS, "/api/v1/quote", grown_body, 200),
-        ("POST /preview, 0% growth", plain, 1, "/preview", plain_form, 200),
+        ("POST /api/v1/quote, over the line cap", editor, 1, "/api/v1/quote", over_body, 400),
+        ("POST /preview, 0% growth", editor, 1, "/preview", plain_form, 200),
         ("POST /preview, projection", grown, MONTHS, "/preview", grown_form, 200),
         ("POST /api/v1/estimates", plain, 1, "/api/v1/estimates", quote_body, 201),
         ("POST /api/v1/estimates, projection", grown, MONTHS, "/api/v1/estimates", grown_body, 201),
     ]
     print(
-        f"card: {card.service} in {per_card} Regions × {card.accounts:,} accounts; "
-        f"cap: {pricing.MAX_CELLS:,} item × Region × month cells"
+        f"card: {card.service} in {per_card} Regions × {card.accounts:,} accounts, "
+        f"{lines_per_card} cost lines; caps: {pricing.MAX_CELLS:,} item × Region × month "
+        f"cells, {pricing.MAX_LINES:,} cost lines (API)"
     )
-    print(f"{'request':<36} {'cards':>5} {'cells':>7} {'slowest s':>10} {'target s':>9}")
+    print(
+        f"{'request':<40} {'cards':>5} {'cells':>7} {'lines':>7} {'slowest s':>10} {'target s':>9}"
+    )
     with override_settings(DEBUG=False, COSTCALC_RATE_LIMITS_ENABLED=False):
         for name, items, months, path, data, status in cases:
             if isinstance(data, str):
@@ -152,7 +166,11 @@ def main() -> None:
 
             seconds = slowest(send, args.repeat, status)
             cells = len(items) * per_card * months
-            print(f"{name:<36} {len(items):>5} {cells:>7,} {seconds:>10.2f} {TARGET_SECONDS:>9.1f}")
+            lines = len(items) * lines_per_card
+            print(
+                f"{name:<40} {len(items):>5} {cells:>7,} {lines:>7,} {seconds:>10.2f} "
+                f"{TARGET_SECONDS:>9.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -212,21 +212,7 @@ def base_book() -> dict:
             line for line in service["guidance"] if "assumed equal" not in line
         )
         for key, label, unit, code, help_text in NEW_INPUTS.get(service["code"], ()):
-            service["inputs"].append(
-                {
-                    "key": key,
-                    "label": label,
-                    "unit": unit,
-                    "help": help_text,
-                    "min": pricing.ZERO,
-                    "max": pricing.MAX_QUANTITY,
-                    "whole": False,
-                    "at_most_key": "",
-                    "at_most_factor": pricing.ZERO,
-                    "requires_key": "",
-                }
-            )
-            service["rates"].append(new_rate(service["code"], code, key, label, unit))
+            add_input(service, key, label, unit, code, help_text)
         if service["code"] == "firewall_manager":
             service["aws_offer_code"] = "AWSFMS"  # A.json: the Price List offer of its policies
         if service["code"] == "private_ca":
@@ -237,11 +223,42 @@ def base_book() -> dict:
     return book
 
 
-def new_rate(service: str, code: str, key: str, label: str, unit: str) -> dict:
-    """A rate of item 5 with no Region yet: its definition, from B.json's new_dimensions."""
+def add_input(
+    service: dict,
+    key: str,
+    label: str,
+    unit: str,
+    code: str,
+    help_text: str,
+    research: str = "B",
+    rate_unit: str = "",
+    at_most_key: str = "",
+) -> None:
+    """A new input of the service and its rate, defined by a research file's new_dimensions."""
+    service["inputs"].append(
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "help": help_text,
+            "min": pricing.ZERO,
+            "max": pricing.MAX_QUANTITY,
+            "whole": False,
+            "at_most_key": at_most_key,
+            "at_most_factor": Decimal(1) if at_most_key else pricing.ZERO,
+            "requires_key": "",
+        }
+    )
+    rate = new_rate(service["code"], code, key, label, rate_unit or unit, research)
+    service["rates"].append(rate)
+
+
+def new_rate(service: str, code: str, key: str, label: str, unit: str, research: str = "B") -> dict:
+    """A rate of item 5 with no Region yet: its definition, from a research file's
+    new_dimensions (B.json's for this book)."""
     (spec,) = [
         entry
-        for entry in load("B")["new_dimensions"]
+        for entry in load(research)["new_dimensions"]
         if (entry["service"], entry["rate"]) == (service, code)
     ]
     return {
@@ -263,7 +280,9 @@ def new_rate(service: str, code: str, key: str, label: str, unit: str) -> dict:
     }
 
 
-def research_products(book: dict) -> tuple[list[OfferProduct], list[str], list[str]]:
+def research_products(
+    book: dict, files: tuple[str, ...] = FILES
+) -> tuple[list[OfferProduct], list[str], list[str]]:
     """One product per rate and Region (the best row), the rows left out, the disagreements."""
     per_units = {
         (service["code"], rate["code"]): rate["per_units"]
@@ -272,7 +291,7 @@ def research_products(book: dict) -> tuple[list[OfferProduct], list[str], list[s
     }
     candidates: dict[tuple[str, str, str], list] = {}
     left_out: list[str] = []
-    for order, name in enumerate(FILES):
+    for order, name in enumerate(files):
         research = load(name)
         for row in research["rates"]:
             key = (row["service"], row["rate"])
@@ -334,11 +353,10 @@ def tiers_text(row: dict) -> str:
     return f"{text} (free {free})" if Decimal(free) else text
 
 
-def build() -> dict:
-    book = base_book()
-    products, left_out, disagreements = research_products(book)
+def offers_of(book: dict, products: list[OfferProduct]) -> list[Offer]:
+    """The products as one offer per Price List offer code, as the importer reads them."""
     offer_of = {service["code"]: service["aws_offer_code"] for service in book["services"]}
-    offers = [
+    return [
         Offer(
             source=f"regional research 2026-12-03 ({offer_code})",
             offer_code=offer_code,
@@ -349,28 +367,41 @@ def build() -> dict:
         )
         for offer_code in dict.fromkeys(offer_of[p.rate[0]] for p in products)
     ]
+
+
+def build() -> dict:
+    book = base_book()
+    products, left_out, disagreements = research_products(book)
+    offers = offers_of(book, products)
     result = import_offers(book, offers, effective_date=EFFECTIVE, name=NAME)
     built = result.book
     built["source_note"] = notes(built, left_out, disagreements)
     return built
 
 
-def notes(book: dict, left_out: list[str], disagreements: list[str]) -> str:
+INTRO = (
+    "AWS list prices for January 2027, built by scripts/build_price_book_2027_01.py from the "
+    "regional research in tests/data/regions_research_2027_01/ (A.json, B.json, C.json, "
+    "gathered 2026-12-03 from public copies of AWS Price List data and AWS pricing pages), "
+    "read through the Price List importer. Each rate's source names the repository, path, "
+    "commit and date for its own Region. No price is copied from another Region: where no "
+    "source was found, the rate is left out and its input is unavailable there."
+)
+
+
+def notes(
+    book: dict,
+    left_out: list[str],
+    disagreements: list[str],
+    intro: str = INTRO,
+    no_price: list[str] = NO_PRICE,
+) -> str:
     catalog = catalog_from_book(book)
-    lines = [
-        "AWS list prices for January 2027, built by scripts/build_price_book_2027_01.py from the "
-        "regional research in tests/data/regions_research_2027_01/ (A.json, B.json, C.json, "
-        "gathered 2026-12-03 from public copies of AWS Price List data and AWS pricing pages), "
-        "read through the Price List importer. Each rate's source names the repository, path, "
-        "commit and date for its own Region. No price is copied from another Region: where no "
-        "source was found, the rate is left out and its input is unavailable there.",
-        "",
-        "Not priced in the 17 baseline Regions (no source for that Region):",
-    ]
+    lines = [intro, "", "Not priced in the 17 baseline Regions (no source for that Region):"]
     for gap in coverage_gaps(catalog, BASELINE_REGIONS):
         missing = "every rate" if gap.whole_service else ", ".join(gap.missing)
         lines.append(f"- {gap.service} in {gap.region}: {missing}")
-    lines += ["", "Missing dimensions with no price found:", *(f"- {t}" for t in NO_PRICE)]
+    lines += ["", "Missing dimensions with no price found:", *(f"- {t}" for t in no_price)]
     if disagreements:
         lines += ["", "Research rows that disagree (the better grade or newer capture is kept):"]
         lines += [f"- {line}" for line in disagreements]

@@ -26,6 +26,8 @@ SECOND_BOOK_FILE = PRICE_BOOKS / "aws-2026-12.json"
 SECOND_BOOK = read_price_book(SECOND_BOOK_FILE)
 THIRD_BOOK_FILE = PRICE_BOOKS / "aws-2027-01.json"
 THIRD_BOOK = read_price_book(THIRD_BOOK_FILE)
+FOURTH_BOOK_FILE = PRICE_BOOKS / "aws-2027-01-r2.json"
+FOURTH_BOOK = read_price_book(FOURTH_BOOK_FILE)
 
 
 def load_data(name: str):
@@ -93,12 +95,23 @@ def second_book(db) -> PriceBook:
 
 @pytest.fixture
 def third_book(db) -> PriceBook:
-    """The 2027-01 book, the current one, with the two before it."""
+    """The 2027-01 book with the two before it, so it is the current book: the world its tests
+    were written for. The books after it are taken out for the test."""
     first = shipped_book(FIRST_BOOK)
     second = shipped_book(SECOND_BOOK)
     third = shipped_book(THIRD_BOOK)
     assert third.published_at > second.published_at > first.published_at
+    models.QuerySet.delete(PriceBook.objects.exclude(pk__in=[first.pk, second.pk, third.pk]))
     return third
+
+
+@pytest.fixture
+def fourth_book(db) -> PriceBook:
+    """The 2027-01 book's revision 2, the current one, with the three before it."""
+    books = [shipped_book(book) for book in (FIRST_BOOK, SECOND_BOOK, THIRD_BOOK)]
+    fourth = shipped_book(FOURTH_BOOK)
+    assert fourth.published_at > books[-1].published_at
+    return fourth
 
 
 def first_catalog() -> pricing.Catalog:

@@ -237,8 +237,9 @@ class TestBadInput:
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> str:
-    """A migrated SQLite database for manage.py runs: the migrations seed both books, and the
-    2026-12 one is current (it prices KMS in us-west-2 and WAF in eu-west-1 too)."""
+    """A migrated SQLite database for manage.py runs: the migrations seed every book, and the
+    2027-01 book's revision 2 is current (it prices Network Firewall in us-west-2 and Secrets
+    Manager in eu-west-1 too: 2 × $0.395 × 730 = $576.70 and $0.40, research D)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('ci') / 'costcalc.sqlite3'}"
     result = manage("migrate", "--noinput", database=url)
     assert result.returncode == 0, result.stderr
@@ -268,16 +269,16 @@ class TestExitStatus:
         result = manage("estimate_terraform", PLAN, database=database)
 
         assert result.returncode == 0, result.stderr
-        assert re.search(r"\nMonthly total +\$3,698\.60\n", result.stdout)
+        assert re.search(r"\nMonthly total +\$4,275\.70\n", result.stdout)
         assert result.stderr == ""
 
     def test_0_within_the_budget(self, database):
         result = manage(
-            "estimate_terraform", PLAN, "--usage", USAGE, "--max-monthly", "4000", database=database
+            "estimate_terraform", PLAN, "--usage", USAGE, "--max-monthly", "5000", database=database
         )
 
         assert result.returncode == 0, result.stderr
-        assert result.stderr == "Monthly total $3,982.69 is within the budget of $4,000.00\n"
+        assert result.stderr == "Monthly total $4,559.94 is within the budget of $5,000.00\n"
 
     def test_1_over_the_budget(self, database):
         result = manage(
@@ -285,8 +286,8 @@ class TestExitStatus:
         )
 
         assert result.returncode == 1
-        assert re.search(r"\nMonthly total +\$3,982\.69\n", result.stdout)
-        assert result.stderr == "Monthly total $3,982.69 exceeds the budget of $500.00\n"
+        assert re.search(r"\nMonthly total +\$4,559\.94\n", result.stdout)
+        assert result.stderr == "Monthly total $4,559.94 exceeds the budget of $500.00\n"
 
     def test_2_when_the_plan_cannot_be_read(self, database):
         result = manage("estimate_terraform", str(DATA / "version-2.plan.json"), database=database)

@@ -482,7 +482,9 @@ def document() -> dict:
                             "for more work than one request does: at most "
                             f"{pricing.MAX_CELLS:,} item × Region × month cells, the months "
                             "being the projection's when usage grows, else 1 (accounts are not "
-                            "counted: a pool's usage is a sum).",
+                            "counted: a pool's usage is a sum), and at most "
+                            f"{pricing.MAX_LINES:,} cost lines (each item's rates that meter "
+                            "some of its usage, in each of its Regions).",
                             example=ERRORS_EXAMPLE,
                         ),
                         "413": TOO_LARGE,
@@ -518,8 +520,8 @@ def document() -> dict:
                         "400": answer(
                             "Something in the body cannot be saved: an item, the name, "
                             "copied_from, the price_book (a draft or unknown id) or the "
-                            "projection, or more item × Region × month cells than a quote "
-                            "takes.",
+                            "projection, or more item × Region × month cells or cost lines "
+                            "than a quote takes.",
                             example=PROJECTION_ERRORS_EXAMPLE,
                         ),
                         "413": TOO_LARGE,

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from estimates import pricing
@@ -99,7 +100,11 @@ class Field:
 
     def broken(self, value: object) -> str | None:
         """The first rule of this field's schema that the value breaks, or None."""
-        return broken_rule(self.schema, value)
+        return self._checker(value)
+
+    @cached_property
+    def _checker(self) -> Callable[[object], str | None]:
+        return _checker(self.schema)
 
     def message(self, rule: str) -> str | None:
         """The message for breaking `rule`; None for a rule reported where it is read (an
@@ -123,9 +128,13 @@ class Shape:
     extra: Mapping[str, object] = field(default_factory=dict)  # other schema keywords
 
     def __getitem__(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+        return self._by_name[name]
 
-    @property
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    @cached_property
     def names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
@@ -146,12 +155,22 @@ class Shape:
 
     def write(self, source: object) -> dict:
         """The answer for `source`, field by field in the declared order."""
-        written = {}
-        for f in self.fields:
-            value = f.write(source)
+        # An answer may hold tens of thousands of lines: the fields that are always written
+        # come first in one comprehension, then those whose writer may leave them out.
+        leading, trailing = self._writers
+        written = {name: write(source) for name, write in leading}
+        for name, write in trailing:
+            value = write(source)
             if value is not OMIT:
-                written[f.name] = value
+                written[name] = value
         return written
+
+    @cached_property
+    def _writers(self) -> tuple[tuple[tuple[str, Callable], ...], tuple[tuple[str, Callable], ...]]:
+        """(name, writer) of the fields before the first optional one, and of the rest."""
+        writers = tuple((f.name, f.write) for f in self.fields)
+        first = next((i for i, f in enumerate(self.fields) if f.optional), len(writers))
+        return writers[:first], writers[first:]
 
     def unknown(self, raw: dict, index: int | None, prefix: str = "") -> list[pricing.FieldError]:
         """An error for each key of a body that this shape does not declare."""
@@ -225,56 +244,191 @@ def _is_type(kind: str, value: object) -> bool:
 
 def broken_rule(schema: dict, value: object) -> str | None:
     """The first keyword of `schema` that `value` breaks, or None when it is valid."""
+    return _checker(schema)(value)
+
+
+# A request checks a schema for each field of each item it sends: each schema is read once
+# into a checker, a list of small steps in the keywords' order, instead of for every value.
+_CHECKERS: dict[int, tuple[dict, Callable[[object], str | None]]] = {}
+
+Check = Callable[[object], str | None]
+
+
+def _checker(schema: dict) -> Check:
+    """The checker of a schema (a declaration's, which never changes once declared)."""
+    found = _CHECKERS.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _CHECKERS[id(schema)] = (schema, _compile(schema))
+    return found[1]
+
+
+def _compile(schema: dict) -> Check:
+    """The steps `broken_rule` takes for `schema`, in its order, each answering its keyword or
+    None; the checker answers the first keyword broken."""
     if "$ref" in schema:
-        return broken_rule(_REGISTRY[schema["$ref"].removeprefix(SCHEMAS)], value)
+        name = schema["$ref"].removeprefix(SCHEMAS)
+        resolved: list = [None, None]  # the component's schema and checker, once looked up
+
+        def check_ref(value: object) -> str | None:
+            target = _REGISTRY[name]
+            if target is not resolved[0]:
+                resolved[:] = [target, _checker(target)]
+            return resolved[1](value)
+
+        return check_ref
+    steps: list[Check] = []
     kinds = schema.get("type")
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else kinds
-        if not any(_is_type(kind, value) for kind in kinds):
-            return "type"
-    if "const" in schema and value != schema["const"]:
-        return "const"
-    if "enum" in schema and not any(
-        value == option and isinstance(value, str) == isinstance(option, str)
-        for option in schema["enum"]
-    ):
+        steps.append(_type_step(tuple(kinds)))
+    if "const" in schema:
+        const = schema["const"]
+        steps.append(lambda value: "const" if value != const else None)
+    if "enum" in schema:
+        steps.append(_enum_step(schema["enum"]))
+    if "oneOf" in schema:
+        options = [_checker(option) for option in schema["oneOf"]]
+        steps.append(
+            lambda value: "oneOf" if sum(check(value) is None for check in options) != 1 else None
+        )
+    if {"minLength", "maxLength", "pattern"} & schema.keys():
+        steps.append(_string_step(schema))
+    if {"minimum", "maximum"} & schema.keys():
+        steps.append(_number_step(schema))
+    if {"minItems", "maxItems", "items", "uniqueItems"} & schema.keys():
+        steps.append(_list_step(schema))
+    if "required" in schema or "properties" in schema or "additionalProperties" in schema:
+        steps.append(_object_step(schema))
+    if "not" in schema:
+        negated = _checker(schema["not"])
+        steps.append(lambda value: "not" if negated(value) is None else None)
+    if len(steps) == 1:
+        return steps[0]
+
+    def check(value: object) -> str | None:
+        for step in steps:
+            rule = step(value)
+            if rule is not None:
+                return rule
+        return None
+
+    return check
+
+
+_KIND_TESTS: dict[str, Callable[[object], bool]] = {
+    kind: (lambda value, kind=kind: _is_type(kind, value))
+    for kind in ("null", "boolean", "integer", "number")
+}
+_KIND_TESTS.update(
+    {
+        kind: (lambda value, python=python: isinstance(value, python))
+        for kind, python in (("string", str), ("object", dict), ("array", list))
+    }
+)
+
+
+def _type_step(kinds: tuple[str, ...]) -> Check:
+    tests = [_KIND_TESTS[kind] for kind in kinds]
+    if len(tests) == 1:
+        (test,) = tests
+        return lambda value: None if test(value) else "type"
+
+    def step(value: object) -> str | None:
+        for test in tests:
+            if test(value):
+                return None
+        return "type"
+
+    return step
+
+
+def _enum_step(options: list) -> Check:
+    def step(value: object) -> str | None:
+        text = isinstance(value, str)
+        if any(value == option and text == isinstance(option, str) for option in options):
+            return None
         return "enum"
-    options = schema.get("oneOf", [value])
-    if "oneOf" in schema and sum(broken_rule(o, value) is None for o in options) != 1:
-        return "oneOf"
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
+
+    return step
+
+
+def _string_step(schema: dict) -> Check:
+    shortest = schema.get("minLength", 0)
+    longest = schema.get("maxLength")
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+
+    def step(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        if len(value) < shortest:
             return "minLength"
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
+        if longest is not None and len(value) > longest:
             return "maxLength"
-        if "pattern" in schema and not re.search(schema["pattern"], value):
+        if pattern is not None and not pattern.search(value):
             return "pattern"
-    if _is_number(value):
-        if "minimum" in schema and value < schema["minimum"]:
+        return None
+
+    return step
+
+
+def _number_step(schema: dict) -> Check:
+    has_minimum, minimum = "minimum" in schema, schema.get("minimum")
+    has_maximum, maximum = "maximum" in schema, schema.get("maximum")
+
+    def step(value: object) -> str | None:
+        if not _is_number(value):
+            return None
+        if has_minimum and value < minimum:
             return "minimum"
-        if "maximum" in schema and value > schema["maximum"]:
+        if has_maximum and value > maximum:
             return "maximum"
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
+        return None
+
+    return step
+
+
+def _list_step(schema: dict) -> Check:
+    fewest = schema.get("minItems", 0)
+    most = schema.get("maxItems")
+    each = _checker(schema["items"]) if "items" in schema else None
+    unique = bool(schema.get("uniqueItems"))
+
+    def step(value: object) -> str | None:
+        if not isinstance(value, list):
+            return None
+        if len(value) < fewest:
             return "minItems"
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
+        if most is not None and len(value) > most:
             return "maxItems"
-        if "items" in schema and any(broken_rule(schema["items"], v) for v in value):
+        if each is not None and any(each(item) for item in value):
             return "items"
-        if schema.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
+        if unique and len({repr(item) for item in value}) != len(value):
             return "uniqueItems"
-    if isinstance(value, dict):
-        for name in schema.get("required", ()):
+        return None
+
+    return step
+
+
+def _object_step(schema: dict) -> Check:
+    required = tuple(schema.get("required", ()))
+    properties = {name: _checker(item) for name, item in schema.get("properties", {}).items()}
+    extra = schema.get("additionalProperties", True)
+    closed = extra is False
+    extra_check = _checker(extra) if isinstance(extra, dict) else None
+
+    def step(value: object) -> str | None:
+        if not isinstance(value, dict):
+            return None
+        for name in required:
             if name not in value:
                 return "required"
-        properties = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
         for name, item in value.items():
-            if name in properties:
-                if broken_rule(properties[name], item):
+            check = properties.get(name)
+            if check is not None:
+                if check(item):
                     return "properties"
-            elif extra is False or (isinstance(extra, dict) and broken_rule(extra, item)):
+            elif closed or (extra_check is not None and extra_check(item)):
                 return "additionalProperties"
-    if "not" in schema and broken_rule(schema["not"], value) is None:
-        return "not"
-    return None
+        return None
+
+    return step

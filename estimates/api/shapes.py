@@ -347,7 +347,8 @@ QUOTE_BODY_FIELDS = (
         "items",
         array(
             ref(QUOTE_ITEM_BODY),
-            f"At most {pricing.MAX_ITEMS} cards.",
+            f"At most {pricing.MAX_ITEMS} cards, making at most {pricing.MAX_LINES:,} cost "
+            "lines (each card's rates that meter some of its usage, in each of its Regions).",
             maxItems=pricing.MAX_ITEMS,
             default=[],
         ),

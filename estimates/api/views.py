@@ -52,7 +52,8 @@ def quote(request: HttpRequest) -> HttpResponse:
     terms, _named, terms_errors = payloads.read_terms(catalog, payload)
     if errors or projection_errors or terms_errors:
         return payloads.errors_response(errors + projection_errors + terms_errors)
-    errors = projection.check_work(items, plan)  # before any of the work is done
+    # before any of the work is done
+    errors = projection.check_work(items, plan) or pricing.check_lines(catalog, items)
     if errors:
         return payloads.errors_response(errors)
     priced = pricing.price_items(catalog, items, free_tier)
@@ -62,7 +63,8 @@ def quote(request: HttpRequest) -> HttpResponse:
             result = projection.project(catalog, items, free_tier, plan, first=priced, terms=terms)
         except pricing.PricingError as error:
             return payloads.errors_response(error.errors)
-    net = _terms.apply_terms(catalog, priced, terms)
+    # List prices in USD answer no net figures: a line-by-line copy of the quote for nothing.
+    net = None if terms.is_list else _terms.apply_terms(catalog, priced, terms)
     notes = payloads.read_item_notes(payload)
     return JsonResponse(payloads.quote_as_json(catalog, priced, result, net, notes))
 
@@ -240,6 +242,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     if errors or projection_errors or terms_errors:
         return payloads.errors_response(errors + projection_errors + terms_errors)
     copied_from, errors = _copied_from(payload)
+    if errors:
+        return payloads.errors_response(errors)
+    errors = pricing.check_lines(book.catalog(), items)  # what a quote would answer, no more
     if errors:
         return payloads.errors_response(errors)
     try:

@@ -43,8 +43,9 @@ Organisation rules (one estimate is one AWS organisation under consolidated bill
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cached_property, reduce
 
@@ -58,6 +59,10 @@ MAX_ITEMS = 200
 # projection or without growth, else the projection's months). Accounts are not counted: a
 # pool's usage is a sum, so 100,000 accounts cost what one does (bench/worst_case.py).
 MAX_CELLS = 5_000
+# The cost lines one quote or save may make: each item's rates that meter some of its usage,
+# in each of its Regions. A line is about 1 KB of JSON and tens of µs to price and write; the
+# cells alone let 200 WAF cards in 17 Regions make 47,600 lines (a 50 MB answer, seconds).
+MAX_LINES = 10_000
 # A card whose lines for one input cost more than this a month is far outside what any
 # organisation spends on a security service: the editor notes it beside the input, unrefused.
 OUTSIZE_MONTHLY = Decimal(10_000_000)
@@ -530,17 +535,20 @@ def allocate_cents(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
     """
     if not parts:
         return []
-    with localcontext() as context:
-        context.prec = PRECISION
-        floors = [part.quantize(CENT, rounding=ROUND_FLOOR) for part in parts]
-        left = int((total - sum(floors, ZERO)) / CENT)
-        order = sorted(range(len(parts)), key=lambda index: (floors[index] - parts[index], index))
-        if left < 0:  # only for a total below the parts' floors: take from the smallest first
-            order.reverse()
-        step = CENT if left > 0 else -CENT
-        for turn in range(abs(left)):
-            floors[order[turn % len(parts)]] += step
-        return floors
+    floors = [part.quantize(CENT, rounding=ROUND_FLOOR, context=EXACT) for part in parts]
+    left = int(EXACT.divide(EXACT.subtract(total, exact_sum(floors)), CENT))
+    if not left:
+        return floors  # the floors add up already: nothing to hand out
+    order = sorted(
+        range(len(parts)), key=lambda index: (EXACT.subtract(floors[index], parts[index]), index)
+    )
+    if left < 0:  # only for a total below the parts' floors: take from the smallest first
+        order.reverse()
+    step = CENT if left > 0 else -CENT
+    for turn in range(abs(left)):
+        index = order[turn % len(parts)]
+        floors[index] = EXACT.add(floors[index], step)
+    return floors
 
 
 def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:
@@ -552,29 +560,40 @@ def _with_shown_cents(items: list[ItemQuote]) -> tuple[ItemQuote, ...]:
     result = []
     for item_quote, card_monthly, card_upfront, card_12 in zip(items, *shown, strict=True):
         lines = item_quote.lines
-        monthly = allocate_cents(card_monthly, [line.monthly for line in lines])
-        upfront = allocate_cents(card_upfront, [line.upfront for line in lines])
-        first_12 = allocate_cents(card_12, [line.first_12_months for line in lines])
-        lines = tuple(
-            _shown(line, line_monthly if line.billing == MONTHLY else line_upfront, line_12)
-            for line, line_monthly, line_upfront, line_12 in zip(
-                lines, monthly, upfront, first_12, strict=True
+        exact_monthly = [line.monthly for line in lines]
+        exact_upfront = [line.upfront for line in lines]
+        # Line.first_12_months, worked out once a line
+        exact_12 = [
+            exact_sum([upfront, 12 * monthly])
+            for monthly, upfront in zip(exact_monthly, exact_upfront, strict=True)
+        ]
+        monthly = allocate_cents(card_monthly, exact_monthly)
+        upfront = allocate_cents(card_upfront, exact_upfront)
+        first_12 = allocate_cents(card_12, exact_12)
+        shown_lines = tuple(
+            _shown(line, line_monthly if line.billing == MONTHLY else line_upfront, line_12, exact)
+            for line, line_monthly, line_upfront, line_12, exact in zip(
+                lines, monthly, upfront, first_12, exact_12, strict=True
             )
         )
-        result.append(ItemQuote(item_quote.item, item_quote.service_name, lines))
+        if all(map(operator.is_, shown_lines, lines)):
+            result.append(item_quote)  # every line shown as rounded: the card as it is
+        else:
+            result.append(ItemQuote(item_quote.item, item_quote.service_name, shown_lines))
     return tuple(result)
 
 
-def _shown(line: Line, shown_cost: Decimal, shown_first_12: Decimal) -> Line:
-    """The line with its shown figures; a working that ends in the cost ends in the cost shown,
-    so the formula and the figure beside it agree."""
-    if shown_cost == cents(line.cost) and shown_first_12 == cents(line.first_12_months):
+def _shown(line: Line, shown_cost: Decimal, shown_first_12: Decimal, first_12: Decimal) -> Line:
+    """The line with its shown figures (`first_12` is its first_12_months); a working that ends
+    in the cost ends in the cost shown, so the formula and the figure beside it agree."""
+    if shown_cost == cents(line.cost) and shown_first_12 == cents(first_12):
         return line  # shown as rounded: the Line's own fallback says so, no copy needed
     formula = line.formula
     rounded, shown = money(line.cost), money(shown_cost)
     if rounded != shown and formula.endswith(f"= {rounded}"):
         formula = f"{formula[: -len(rounded)]}{shown}"
-    return replace(line, shown_cost=shown_cost, shown_first_12=shown_first_12, formula=formula)
+    shown_figures = {"shown_cost": shown_cost, "shown_first_12": shown_first_12, "formula": formula}
+    return _new_line({**vars(line), **shown_figures})
 
 
 def amount_text(amount: Decimal) -> str:
@@ -726,7 +745,7 @@ def quote(catalog: Catalog, items: Iterable[Item], free_tier: bool = True) -> Qu
     return price_items(catalog, items, free_tier)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """One rate of one card in one Region, waiting for its pool to be priced."""
 
@@ -752,9 +771,7 @@ def _slots(catalog: Catalog, items: tuple[Item, ...]) -> list[_Slot]:
                 per_account = metered(rate, item.usage)
                 if per_account == 0:
                     continue
-                with localcontext() as context:
-                    context.prec = PRECISION
-                    quantity = per_account * item.accounts
+                quantity = EXACT.multiply(per_account, item.accounts)
                 slots.append(
                     _Slot(
                         index, item, region, rate, per_account, quantity, waived.get(rate.code, "")
@@ -937,16 +954,16 @@ def _price_pool(pool: list[_Slot], free_tier: bool) -> None:
             formula = f"{_accounts_text(slot)}: {whole}"
         slot.line = _line(slot, slot.quantity, free, bands, cost, formula, pooled)
         return
-    pooled_formula = _formula(rate, plain_number(pooled), pooled, free, bands, cost)
-    costs = _shares(cost, [slot.quantity for slot in pool])
-    frees = _shares(free, [slot.quantity for slot in pool])
-    pooled_what = _pooled_text(pool)
+    pooled_text = plain_number(pooled)
+    pooled_formula = _formula(rate, pooled_text, pooled, free, bands, cost)
+    quantities = [slot.quantity for slot in pool]
+    costs = _shares(cost, quantities)
+    frees = _shares(free, quantities)
+    # What every card's formula starts with, written once for the pool.
+    opening = f"{_pooled_text(pool)}, {pooled_text} {rate.unit} in all: {pooled_formula}; "
     for slot, slot_cost, slot_free in zip(pool, costs, frees, strict=True):
         where = f" in {slot.region}" if len(slot.item.regions) > 1 else ""
-        formula = (
-            f"{pooled_what}, {plain_number(pooled)} {rate.unit} in all: "
-            f"{pooled_formula}; this card's {_accounts_text(slot)}{where} = {money(slot_cost)}"
-        )
+        formula = f"{opening}this card's {_accounts_text(slot)}{where} = {money(slot_cost)}"
         share = _ratio(slot.quantity, pooled)
         slot.line = _line(slot, slot.quantity, slot_free, bands, slot_cost, formula, pooled, share)
 
@@ -1021,35 +1038,46 @@ def _line(
     share: Decimal = Decimal(1),
 ) -> Line:
     rate = slot.rate
-    return Line(
-        usage_key=rate.code,
-        label=rate.label,
-        quantity=quantity,
-        unit=rate.unit,
-        free_quantity=free,
-        billable_quantity=quantity - free,
-        unit_price=bands[0].price if bands else _first_paid_price(rate),
-        per_units=rate.per_units,
-        billing=rate.billing,
-        cost=cost,
-        formula=formula,
-        bands=bands,
-        source=rate.source,
-        grade=rate.grade,
-        region=slot.region,
-        pooled_quantity=pooled,
-        pooling=rate.pooling,
-        pooling_source=rate.pooling_source,
-        waived=slot.waived,
-        share=share,
-        commitment_months=rate.commitment_months,
+    return _new_line(
+        {
+            "usage_key": rate.code,
+            "label": rate.label,
+            "quantity": quantity,
+            "unit": rate.unit,
+            "free_quantity": free,
+            "billable_quantity": quantity - free,
+            "unit_price": bands[0].price if bands else _first_paid_price(rate),
+            "per_units": rate.per_units,
+            "billing": rate.billing,
+            "cost": cost,
+            "formula": formula,
+            "bands": bands,
+            "source": rate.source,
+            "grade": rate.grade,
+            "region": slot.region,
+            "pooled_quantity": pooled,
+            "pooling": rate.pooling,
+            "pooling_source": rate.pooling_source,
+            "waived": slot.waived,
+            "share": share,
+            "commitment_months": rate.commitment_months,
+            "shown_cost": None,
+            "shown_first_12": None,
+        }
     )
 
 
+def _new_line(values: dict[str, object]) -> Line:
+    """Line(**values) for `values` naming every field, as the engine makes its lines: a frozen
+    dataclass's __init__ sets each field through object.__setattr__, 5 µs for a Line's 23 and
+    a third of the cost of a line of a large estimate; this hands the Line its fields at once."""
+    line = object.__new__(Line)
+    object.__setattr__(line, "__dict__", values)
+    return line
+
+
 def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    with localcontext() as context:
-        context.prec = PRECISION
-        return part / whole if whole else Decimal(1)
+    return EXACT.divide(part, whole) if whole else Decimal(1)
 
 
 def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -1057,10 +1085,16 @@ def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     whole = exact_sum(weights)
     if len(weights) == 1 or whole == 0:
         return [total] + [ZERO] * (len(weights) - 1)
-    shares = [
-        EXACT.quantize(EXACT.divide(EXACT.multiply(total, weight), whole), SHARE_PLACES)
-        for weight in weights[:-1]
-    ]
+    if total == 0 and min(weights) > 0:
+        # Nothing to share (a pool within its free allowance): every share is the same zero,
+        # worked out once instead of once a card.
+        share = EXACT.quantize(EXACT.divide(EXACT.multiply(total, weights[0]), whole), SHARE_PLACES)
+        shares = [share] * (len(weights) - 1)
+    else:
+        shares = [
+            EXACT.quantize(EXACT.divide(EXACT.multiply(total, weight), whole), SHARE_PLACES)
+            for weight in weights[:-1]
+        ]
     return [*shares, EXACT.subtract(total, exact_sum(shares))]
 
 
@@ -1283,6 +1317,32 @@ def check_items(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:
     ]
     errors += check_waivers(catalog, items)
     return errors
+
+
+def count_lines(catalog: Catalog, items: Iterable[Item]) -> int:
+    """How many cost lines pricing these checked items makes (price_items' lines, waived
+    ones too), without pricing them."""
+    count = 0
+    for item in items:
+        service = catalog.services[item.service]
+        usage = item.usage
+        for region in item.regions:
+            count += sum(1 for rate in service.rates_for(region) if metered(rate, usage) != 0)
+    return count
+
+
+def check_lines(catalog: Catalog, items: Iterable[Item]) -> list[FieldError]:
+    """The cap on the lines one request prices (MAX_LINES), checked before any is priced. The
+    message names the figure, the cap and how to come under it."""
+    lines = count_lines(catalog, items)
+    if lines <= MAX_LINES:
+        return []
+    message = (
+        f"These items make {lines:,} cost lines (each item's priced usage in each of its "
+        f"Regions); at most {MAX_LINES:,} are priced at once. Use fewer items or Regions, or "
+        "split the estimate."
+    )
+    return [FieldError(None, "items", message)]
 
 
 def check_waivers(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]:

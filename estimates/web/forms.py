@@ -181,6 +181,14 @@ class LeanManagementForm(LeanForm, ManagementForm):
         self.share_class_fields()
 
 
+class NotesField(forms.CharField):
+    """A card's notes. A browser's textarea counts a line break as one character towards its
+    maxlength but sends it as CRLF: read as LF, so that 2,000 typed characters fit 2,000."""
+
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class CardForm(LeanForm):
     """One service in the estimate: its Regions, accounts, an optional group, and its usage,
     typed per account and per Region."""
@@ -205,7 +213,7 @@ class CardForm(LeanForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 14}),
     )
     # The card's notes field; `self.notes` (below) is something else: the warnings by field.
-    notes = forms.CharField(
+    notes = NotesField(
         label="Notes",
         required=False,
         max_length=EstimateItem._meta.get_field("notes").max_length,

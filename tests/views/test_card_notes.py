@@ -148,6 +148,14 @@ class TestEditor:
         )
         assert not Estimate.objects.exists()
 
+    def test_line_breaks_count_as_one_character_as_the_browser_counts_them(
+        self, client, price_book
+    ):
+        data = form_data(KMS, name="Lines")
+        data["card-0-notes"] = "line\r\n" * 400  # 2,400 characters as sent, 2,000 as typed
+        assert client.post("/save", data).status_code == 302
+        assert Estimate.objects.get().items.get().notes == ("line\n" * 400).strip()
+
     def test_the_live_preview_reads_notes_and_sends_their_message(self, client, price_book):
         data = form_data(KMS)
         data["card-0-notes"] = TOO_LONG

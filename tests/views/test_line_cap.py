@@ -1,0 +1,144 @@
+"""Issue 20, item 3: a quote or a save makes at most pricing.MAX_LINES cost lines. The cells cap
+alone let 200 WAF cards in 17 Regions make 47,600 lines, a 50 MB answer that took seconds; past
+the line cap the API answers a 400 that names the figure and the cap, before pricing a line."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from estimates import pricing
+from estimates.models import Estimate
+
+WAF_USAGE = {"web_acls": 2, "rules": 10, "requests": 5_000_000}  # three lines a Region
+REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def waf_items(count: int) -> list[dict]:
+    return [{"service": "waf", "regions": REGIONS, "usage": WAF_USAGE}] * count
+
+
+def post(client, path: str, body: dict):
+    return client.post(path, body, content_type="application/json")
+
+
+class TestCountLines:
+    def test_it_counts_the_lines_pricing_makes(self, second_catalog):
+        items = [
+            pricing.Item("waf", usage={key: Decimal(v) for key, v in WAF_USAGE.items()}),
+            pricing.Item("kms", usage={"keys": Decimal(3)}, regions=("us-east-1", "eu-west-1")),
+            pricing.Item("kms", usage={}),  # nothing used: no line
+            pricing.Item("guardduty", usage={"vpc_dns_log_gb": Decimal(5)}, accounts=40),
+        ]
+        quote = pricing.quote(second_catalog, items)
+        made = sum(len(item_quote.lines) for item_quote in quote.items)
+        assert made == 6
+        assert pricing.count_lines(second_catalog, items) == made
+
+    def test_a_product_of_inputs_is_one_line_and_only_when_both_are_used(self, second_catalog):
+        half = pricing.Item("waf", usage={"extra_wcu_increments": Decimal(3)})
+        both = pricing.Item(
+            "waf", usage={"extra_wcu_increments": Decimal(3), "requests": Decimal(1_000_000)}
+        )
+        for item in (half, both):
+            quote = pricing.quote(second_catalog, [item])
+            assert pricing.count_lines(second_catalog, [item]) == len(quote.items[0].lines)
+        assert pricing.count_lines(second_catalog, [both]) == 2
+
+    def test_the_cap_allows_max_lines_and_refuses_one_more(self, second_catalog, monkeypatch):
+        monkeypatch.setattr(pricing, "MAX_LINES", 6)
+        item = pricing.Item(
+            "waf",
+            usage={key: Decimal(v) for key, v in WAF_USAGE.items()},
+            regions=tuple(REGIONS),
+        )
+        assert pricing.check_lines(second_catalog, [item]) == []  # 3 lines × 2 Regions
+        (error,) = pricing.check_lines(second_catalog, [item, item])
+        assert error == pricing.FieldError(
+            None,
+            "items",
+            "These items make 12 cost lines (each item's priced usage in each of its Regions); "
+            "at most 6 are priced at once. Use fewer items or Regions, or split the estimate.",
+        )
+
+
+@pytest.mark.django_db
+class TestLineCapOnTheApi:
+    def test_a_quote_over_the_cap_is_a_400_naming_the_figure_and_the_cap(self, client, second_book):
+        # 200 WAF cards in each of its 9 Regions with every quantity used: within the item
+        # and cells caps (1,800 cells), over the line cap.
+        catalog = second_book.catalog()
+        waf = catalog.services["waf"]
+        usage = {spec.key: 1 for spec in waf.inputs if not spec.is_switch}
+        regions = catalog.service_regions("waf")
+        card = pricing.Item("waf", usage={k: Decimal(v) for k, v in usage.items()}, regions=regions)
+        lines = 200 * pricing.count_lines(catalog, [card])
+        assert lines > pricing.MAX_LINES
+        body = {"items": [{"service": "waf", "regions": list(regions), "usage": usage}] * 200}
+        response = post(client, "/api/v1/quote", body)
+        assert response.status_code == 400
+        assert response.json() == {
+            "errors": [
+                {
+                    "item": None,
+                    "field": "items",
+                    "message": f"These items make {lines:,} cost lines (each item's priced "
+                    "usage in each of its Regions); at most 10,000 are priced at once. Use "
+                    "fewer items or Regions, or split the estimate.",
+                }
+            ]
+        }
+
+    def test_the_quote_at_the_cap_is_priced_and_one_line_more_is_refused(
+        self, client, second_book, monkeypatch
+    ):
+        monkeypatch.setattr(pricing, "MAX_LINES", 12)
+        priced = post(client, "/api/v1/quote", {"items": waf_items(2)})
+        assert priced.status_code == 200
+        assert sum(len(item["lines"]) for item in priced.json()["items"]) == 12
+
+        body = {"items": [*waf_items(2), {"service": "kms", "usage": {"keys": 1}}]}
+        refused = post(client, "/api/v1/quote", body)
+        assert refused.status_code == 400
+        (error,) = refused.json()["errors"]
+        assert error["field"] == "items"
+        assert error["message"].startswith("These items make 13 cost lines")
+        assert "at most 12 are priced at once" in error["message"]
+
+    def test_a_save_over_the_cap_is_refused_and_stores_nothing(
+        self, client, second_book, monkeypatch
+    ):
+        monkeypatch.setattr(pricing, "MAX_LINES", 12)
+        body = {"name": "Big", "items": waf_items(3)}
+        response = post(client, "/api/v1/estimates", body)
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["message"].startswith("These items make 18 cost lines")
+        assert Estimate.objects.count() == 0
+        assert post(client, "/api/v1/estimates", {**body, "items": waf_items(2)}).status_code == 201
+        assert Estimate.objects.count() == 1
+
+    def test_the_openapi_document_states_the_cap(self, client, second_book):
+        document = client.get("/api/v1/openapi.json").json()
+        quote = document["paths"]["/api/v1/quote"]["post"]["responses"]["400"]["description"]
+        assert f"at most {pricing.MAX_LINES:,} cost lines" in quote
+        save = document["paths"]["/api/v1/estimates"]["post"]["responses"]["400"]["description"]
+        assert "cost lines than a quote takes" in save
+        items = document["components"]["schemas"]["QuoteBody"]["properties"]["items"]
+        assert f"at most {pricing.MAX_LINES:,} cost lines" in items["description"]
+
+
+@pytest.mark.django_db
+class TestSaveQueries:
+    def test_a_save_makes_no_query_per_item(self, client, second_book):
+        def queries_to_save(count: int) -> int:
+            body = {"name": "Many", "items": [{"service": "kms", "usage": {"keys": 1}}] * count}
+            with CaptureQueriesContext(connection) as queries:
+                assert post(client, "/api/v1/estimates", body).status_code == 201
+            return len(queries)
+
+        queries_to_save(1)  # the first request loads the book's catalog
+        # The items' rows go in one INSERT (two on SQLite, whose statements take 999 values).
+        assert queries_to_save(200) <= queries_to_save(1) + 1
+        assert Estimate.objects.count() == 3
+        assert sorted(estimate.items.count() for estimate in Estimate.objects.all()) == [1, 1, 200]

@@ -105,6 +105,9 @@ class Editor:
     projected: projection.ProjectionResult | None = None
     terms_form: TermsForm | None = None
     net: _terms.NetQuote | None = None  # the quote under the terms, when both are valid
+    # Both valid and the terms are list prices: the preview says so without working out the
+    # net quote, whose figures it would not show.
+    list_prices: bool = False
 
     @property
     def error_count(self) -> int:
@@ -159,8 +162,11 @@ def build_editor(
     # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
     quote = None if formset.non_form_errors() else priced
     projected = net = None
+    list_prices = False
     if complete:
-        if terms is not None:
+        if terms is not None and lean and terms.is_list:
+            list_prices = True
+        elif terms is not None:
             net = _terms.apply_terms(catalog, priced, terms)
         plan = estimate_form.projection()
         if plan is not None:
@@ -175,7 +181,16 @@ def build_editor(
     if note:
         estimate_form.notes["projection_growth_percent"] = note
     return Editor(
-        catalog, estimate_form, formset, cards, quote, complete, projected, terms_form, net
+        catalog,
+        estimate_form,
+        formset,
+        cards,
+        quote,
+        complete,
+        projected,
+        terms_form,
+        net,
+        list_prices,
     )
 
 
@@ -219,6 +234,7 @@ def editor_context(editor: Editor, **extra) -> dict:
         "quote": editor.quote,
         "projected": editor.projected,
         "net": editor.net,
+        "list_prices": editor.list_prices,
         "terms_form": editor.terms_form,
         "services": list(editor.catalog.services.values()),
         **extra,

@@ -2,13 +2,17 @@
 the same messages: one set of cases run through both (the rules live in the fields and forms
 once; the lean cards take the very same fields, built once per book and service)."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.http import QueryDict
+from django.test import RequestFactory, override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from estimates.pricing import Item
 from estimates.web.forms import CardFormSet, EstimateForm
+from estimates.web.views.editor import posted_form
 
 from ..conftest import first_catalog
 
@@ -166,3 +170,50 @@ def test_the_projection_fields_are_one_form_for_both():
     form = EstimateForm({"projection_months": "٣٦", "projection_growth_percent": "2.5"})
     assert not form.is_valid()
     assert "projection_months" in form.errors
+
+
+# The preview reads an urlencoded post in one pass (views.editor.posted_form): the same pairs,
+# decoded the same way, as Django's QueryDict.
+
+
+def urlencoded_request(body: str | bytes):
+    return RequestFactory().post("/preview", body, content_type="application/x-www-form-urlencoded")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=12),
+    raw=st.text(alphabet="ab=&+%2FE9x ", max_size=30),
+)
+def test_an_urlencoded_post_is_read_as_querydict_reads_it(pairs, raw):
+    for body in (urlencode(pairs), raw, raw.encode("latin-1")):
+        request = urlencoded_request(body)
+        expected = QueryDict(body, encoding="utf-8")
+        assert dict(posted_form(request).lists()) == dict(expected.lists())
+
+
+@pytest.mark.parametrize(
+    "body", [b"card-0-group=Caf%E9+%FF&card-0-service=kms", b"card-0-group=Caf\xe9&x&=y&&"]
+)
+def test_bytes_not_sent_as_utf8_reach_the_field_as_querydict_gives_them(body):
+    read = posted_form(urlencoded_request(body))
+    assert dict(read.lists()) == dict(QueryDict(body, encoding="utf-8").lists())
+    assert read.getlist("card-0-group")[0].startswith("Caf")
+
+
+@pytest.mark.django_db
+class TestUrlencodedPreview:
+    def test_more_fields_than_the_limit_get_the_editor_page_and_a_message(self, client, price_book):
+        body = "&".join(f"f{i}=x" for i in range(60))
+        with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=50):
+            response = client.post(
+                "/preview", body, content_type="application/x-www-form-urlencoded"
+            )
+        assert response.status_code == 413
+        assert "This form was too large to read (more than 50 fields" in response.content.decode()
+
+    def test_a_multipart_preview_is_read_by_django_as_before(self, client, price_book):
+        data = {**dict(post([{"service": "kms", "keys": "ten"}]).lists())}
+        html = client.post("/preview", data).content.decode()
+        assert 'id="id_card-0-keys_error"' in html
+        assert "Enter a number." in html

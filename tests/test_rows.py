@@ -9,7 +9,13 @@ from estimates import pricing
 from estimates.prices.book_file import catalog_from_book
 from estimates.pricing import Item
 from estimates.pricing.projection import Projection, project
-from estimates.templatetags.rows import card_line_rows, line_badges, month_rows, top_line_rows
+from estimates.templatetags.rows import (
+    card_line_rows,
+    chart_bar_rows,
+    line_badges,
+    month_rows,
+    top_line_rows,
+)
 
 from .conftest import SECOND_BOOK, first_catalog
 
@@ -86,3 +92,14 @@ def test_month_rows_are_the_months_as_shown():
 
     assert html.count("<tr>") == 12
     assert html.startswith('<tr><th scope="row">1</th><td class="num">$15.94</td></tr>')
+
+
+def test_a_chart_bar_is_its_service_its_width_and_its_monthly_cost():
+    rows = [{"code": "kms", "name": "KMS <&>", "width": "42.5", "monthly": D("15.944")}]
+
+    assert chart_bar_rows(rows) == (
+        '<tr data-chart-service="kms"><th scope="row">KMS &lt;&amp;&gt;</th>'
+        '<td class="bar-cell"><svg class="bar" width="100%" height="14" aria-hidden="true" '
+        'focusable="false"><rect x="0" y="0" width="42.5%" height="14" rx="2"></rect></svg>'
+        '</td><td class="num">$15.94</td></tr>\n'
+    )

@@ -37,6 +37,22 @@ def top_line_rows(pairs: list) -> SafeString:
 
 
 @register.simple_tag
+def chart_bar_rows(rows: list[dict]) -> SafeString:
+    """The breakdown chart's `<tr>` for each service (costcalc.chart_rows), a bar each."""
+    return SafeString(
+        "".join(
+            f'<tr data-chart-service="{_text(row["code"])}">'
+            f'<th scope="row">{_text(row["name"])}</th>'
+            '<td class="bar-cell"><svg class="bar" width="100%" height="14" aria-hidden="true" '
+            f'focusable="false"><rect x="0" y="0" width="{_text(row["width"])}%" height="14" '
+            'rx="2"></rect></svg></td>'
+            f'<td class="num">{_text(pricing.money(row["monthly"]))}</td></tr>\n'
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
 def line_badges(line: pricing.Line) -> SafeString:
     """Why a line's figure needs a second look: an unverified price or pooling, a pooled or
     waived fee."""

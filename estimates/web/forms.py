@@ -6,6 +6,7 @@ negatives and absurd numbers into a message beside the field.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import uuid
@@ -137,6 +138,7 @@ class LeanForm(forms.Form):
     def _clean_fields(self) -> None:
         if not self.lean:
             return super()._clean_fields()
+        cleaners = _field_cleaners(type(self))
         for name, field in self.fields.items():
             value = (
                 self.get_initial_for_field(field, name)
@@ -145,7 +147,7 @@ class LeanForm(forms.Form):
             )
             try:
                 self.cleaned_data[name] = _cleaned(field, value)
-                if hasattr(self, f"clean_{name}"):
+                if name in cleaners:
                     self.cleaned_data[name] = getattr(self, f"clean_{name}")()
             except ValidationError as error:
                 self.add_error(name, error)
@@ -158,6 +160,15 @@ class LeanForm(forms.Form):
         """Read the class's own fields (only read, never changed) instead of a deep copy."""
         self.lean = True
         self.fields = dict(type(self).base_fields)
+
+
+@functools.cache
+def _field_cleaners(form_class: type) -> frozenset[str]:
+    """The fields a form class cleans with a clean_<name> method of its own (Django looks
+    each up on every clean)."""
+    return frozenset(
+        name.removeprefix("clean_") for name in dir(form_class) if name.startswith("clean_")
+    )
 
 
 def _cleaned(field: forms.Field, value: object) -> object:
@@ -258,10 +269,15 @@ class CardForm(LeanForm):
         every card posts) instead of building a bound field for each."""
         if not self.lean:
             return super().has_changed()
-        return any(
-            field.has_changed(self.get_initial_for_field(field, name), self._posted(name, field))
-            for name, field in self.fields.items()
-        )
+        changed = self.__dict__.get("_changed")
+        if changed is None:  # asked twice, by the formset and by full_clean
+            changed = self._changed = any(
+                field.has_changed(
+                    self.get_initial_for_field(field, name), self._posted(name, field)
+                )
+                for name, field in self.fields.items()
+            )
+        return changed
 
     def _build_fields(self, catalog: pricing.Catalog, code: str | None) -> None:
         regions = catalog.service_regions(code) if self.service_spec else catalog.regions

@@ -59,6 +59,18 @@ class TestTermsPanel:
         assert text_of(html, "net-monthly-total") == "EUR 8.56"
         assert "<input" not in html and "<textarea" not in html
 
+    def test_the_live_preview_says_list_prices_without_terms_and_waits_for_a_fix(
+        self, client, second_book
+    ):
+        html = client.post(PREVIEW, form_data(KMS), headers=HTMX).content.decode()
+        net = re.search(r'<section id="net-totals".*?</section>', html, re.S).group(0)
+        assert "No terms: you pay list prices, in USD." in net
+        assert "net-monthly-total" not in net
+        broken = form_data({"service": "kms", "usage": {"keys": "ten"}})
+        html = client.post(PREVIEW, broken, headers=HTMX).content.decode()
+        net = re.search(r'<section id="net-totals".*?</section>', html, re.S).group(0)
+        assert "The net figures wait for a fix." in net
+
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [

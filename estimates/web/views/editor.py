@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
@@ -50,28 +50,29 @@ class Card:
         template work."""
         quote = self.item_quote
         # The summary beside it names the Regions ticked, priced or not.
-        parts = [self.form.multiplier(), self.form["regions"].value()]
+        parts = [self.form.multiplier(), repr(self.form["regions"].value())]
         if quote is not None:
-            parts += [len(quote.item.regions), quote.shown_monthly, quote.shown_upfront]
+            parts += [str(len(quote.item.regions)), str(quote.shown_monthly)]
+            parts.append(str(quote.shown_upfront))
             # Each line as the result shows it: its cells and the fields its badges read.
-            parts += [
-                (
+            for line in quote.lines:
+                parts += (
                     line.usage_key,
                     line.label,
                     line.region,
                     line.formula,
-                    line.shown_monthly,
+                    str(line.shown_monthly),
                     line.grade,
                     line.waived,
-                    line.share,
-                    line.pooled_quantity,
+                    str(line.share),
+                    str(line.pooled_quantity),
                     line.unit,
                     line.pooling,
                     line.pooling_source,
                 )
-                for line in quote.lines
-            ]
-        return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+        # Text joined by a separator no field holds (the digest of a repr costs more).
+        text = "\x1f".join(parts)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
     @property
     def changed(self) -> bool:
@@ -104,6 +105,9 @@ class Editor:
     projected: projection.ProjectionResult | None = None
     terms_form: TermsForm | None = None
     net: _terms.NetQuote | None = None  # the quote under the terms, when both are valid
+    # Both valid and the terms are list prices: the preview says so without working out the
+    # net quote, whose figures it would not show.
+    list_prices: bool = False
 
     @property
     def error_count(self) -> int:
@@ -158,8 +162,11 @@ def build_editor(
     # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
     quote = None if formset.non_form_errors() else priced
     projected = net = None
+    list_prices = False
     if complete:
-        if terms is not None:
+        if terms is not None and lean and terms.is_list:
+            list_prices = True
+        elif terms is not None:
             net = _terms.apply_terms(catalog, priced, terms)
         plan = estimate_form.projection()
         if plan is not None:
@@ -174,7 +181,16 @@ def build_editor(
     if note:
         estimate_form.notes["projection_growth_percent"] = note
     return Editor(
-        catalog, estimate_form, formset, cards, quote, complete, projected, terms_form, net
+        catalog,
+        estimate_form,
+        formset,
+        cards,
+        quote,
+        complete,
+        projected,
+        terms_form,
+        net,
+        list_prices,
     )
 
 
@@ -218,6 +234,7 @@ def editor_context(editor: Editor, **extra) -> dict:
         "quote": editor.quote,
         "projected": editor.projected,
         "net": editor.net,
+        "list_prices": editor.list_prices,
         "terms_form": editor.terms_form,
         "services": list(editor.catalog.services.values()),
         **extra,
@@ -332,20 +349,22 @@ def posted_form(request: HttpRequest) -> MultiValueDict:
         body = request.body.decode("utf-8")
     except UnicodeDecodeError:
         body = request.body.decode("iso-8859-1")  # as QueryDict reads a misbehaving client
-    try:
-        pairs = parse_qsl(
-            body,
-            keep_blank_values=True,
-            encoding="utf-8",
-            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
-        )
-    except ValueError:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if limit is not None and body and 1 + body.count("&") > limit:
         raise TooManyFieldsSent(
             "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
-        ) from None
+        )
+    # urllib.parse.parse_qsl's steps (blank values kept), unquoting only what needs it.
     fields: dict[str, list[str]] = {}
-    for key, value in pairs:
-        fields.setdefault(key, []).append(value)
+    for pair in body.split("&") if body else ():
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "+" in name or "%" in name:
+            name = unquote(name.replace("+", " "), encoding="utf-8", errors="replace")
+        if "+" in value or "%" in value:
+            value = unquote(value.replace("+", " "), encoding="utf-8", errors="replace")
+        fields.setdefault(name, []).append(value)
     return MultiValueDict(fields)
 
 

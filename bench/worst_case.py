@@ -7,13 +7,16 @@ estimate the limits allow, and times it in process through Django's full middlew
 off, rate limits off):
 
 - the heaviest card is the service with the most rates in the most Regions (WAF: 14 rates in
-  each of 9 Regions), in MAX_ACCOUNTS accounts, every input at a large value;
+  each of 17 Regions), in MAX_ACCOUNTS accounts, every input at a large value;
 - as many cards as pricing.MAX_ITEMS, the cap on cost lines (pricing.MAX_LINES) and the cap on
   item × Region × month cells (pricing.MAX_CELLS) allow; for the editor's preview, which has no
   line cap, as many as MAX_ITEMS and MAX_CELLS allow;
 - POST /api/v1/quote, POST /preview (the editor's live recompute) and POST /api/v1/estimates (a
   save, which projects too), each without growth (one month priced) and with a 36-month
   projection whose usage changes every month (0.0001% a month);
+- the quote with terms of every kind (a private rate prices the cards twice), and the quote and
+  save with terms and a growing projection, which prices every month line by line (the line
+  cap counts each such month);
 - and the refusal of a quote of MAX_ITEMS such cards, over the line cap: a 400 before any work.
 
 It prints the slowest of --repeat runs per request, in seconds, beside the target of 2 s.
@@ -26,6 +29,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,7 +77,7 @@ def heaviest_item(catalog: pricing.Catalog) -> pricing.Item:
     )
 
 
-def body(items: list[pricing.Item], months: int | None) -> str:
+def body(items: list[pricing.Item], months: int | None, terms: dict | None = None) -> str:
     payload = {
         "name": "Worst case",
         "items": [
@@ -88,7 +92,25 @@ def body(items: list[pricing.Item], months: int | None) -> str:
     }
     if months:
         payload["projection"] = {"months": months, "monthly_growth_percent": GROWTH}
+    if terms:
+        payload["terms"] = terms
     return json.dumps(payload)
+
+
+def heaviest_terms(card: pricing.Item) -> dict:
+    """Every kind of term: a private rate (which prices the cards a second time), a discount
+    by service, credits, tax and a currency."""
+    return {
+        "discount_percent": "10",
+        "service_discounts": {card.service: "12.5"},
+        "rate_overrides": [
+            {"service": card.service, "rate": sorted(card.usage)[0], "unit_price": "0.5"}
+        ],
+        "monthly_credits": "100",
+        "credit_months": 3,
+        "tax_percent": "20",
+        "currency": {"code": "EUR", "usd_rate": "0.92"},
+    }
 
 
 def form(items: list[pricing.Item], months: int, growth: str) -> dict:
@@ -131,19 +153,36 @@ def main() -> None:
     editor = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
     plain = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card, by_lines)
     grown = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // (per_card * MONTHS), by_lines)
+    # With terms every growing month is priced line by line: the card in as many of its
+    # Regions as MONTHS months of its lines allow.
+    per_region = pricing.count_lines(catalog, [replace(card, regions=card.regions[:1])])
+    fitted = replace(card, regions=card.regions[: pricing.MAX_LINES // (MONTHS * per_region)])
+    terms = heaviest_terms(card)
     client = Client(HTTP_HOST="localhost")
     htmx = {"HX-Request": "true"}
     quote_body, grown_body = body(plain, None), body(grown, MONTHS)
+    terms_body, terms_grown_body = body(plain, None, terms), body([fitted], MONTHS, terms)
     plain_form, grown_form = form(editor, MONTHS, "0"), form(grown, MONTHS, GROWTH)
     over_body = body(editor, None)
+    quote, save = "/api/v1/quote", "/api/v1/estimates"
     cases = [
-        ("POST /api/v1/quote", plain, 1, "/api/v1/quote", quote_body, 200),
-        ("POST /api/v1/quote, projection", grown, MONTHS, "/api/v1/quote", grown_body, 200),
-        ("POST /api/v1/quote, over the line cap", editor, 1, "/api/v1/quote", over_body, 400),
+        ("POST /api/v1/quote", plain, 1, quote, quote_body, 200),
+        ("POST /api/v1/quote, projection", grown, MONTHS, quote, grown_body, 200),
+        ("POST /api/v1/quote, terms", plain, 1, quote, terms_body, 200),
+        ("POST /api/v1/quote, terms, projection", [fitted], MONTHS, quote, terms_grown_body, 200),
+        ("POST /api/v1/quote, over the line cap", editor, 1, quote, over_body, 400),
         ("POST /preview, 0% growth", editor, 1, "/preview", plain_form, 200),
         ("POST /preview, projection", grown, MONTHS, "/preview", grown_form, 200),
-        ("POST /api/v1/estimates", plain, 1, "/api/v1/estimates", quote_body, 201),
-        ("POST /api/v1/estimates, projection", grown, MONTHS, "/api/v1/estimates", grown_body, 201),
+        ("POST /api/v1/estimates", plain, 1, save, quote_body, 201),
+        ("POST /api/v1/estimates, projection", grown, MONTHS, save, grown_body, 201),
+        (
+            "POST /api/v1/estimates, terms, projection",
+            [fitted],
+            MONTHS,
+            save,
+            terms_grown_body,
+            201,
+        ),
     ]
     print(
         f"card: {card.service} in {per_card} Regions × {card.accounts:,} accounts, "
@@ -165,8 +204,8 @@ def main() -> None:
                     return client.post(path, data, headers=htmx)
 
             seconds = slowest(send, args.repeat, status)
-            cells = len(items) * per_card * months
-            lines = len(items) * lines_per_card
+            cells = sum(len(item.regions) for item in items) * months
+            lines = pricing.count_lines(catalog, items)
             print(
                 f"{name:<40} {len(items):>5} {cells:>7,} {lines:>7,} {seconds:>10.2f} "
                 f"{TARGET_SECONDS:>9.1f}"

@@ -483,8 +483,10 @@ def document() -> dict:
                             f"{pricing.MAX_CELLS:,} item × Region × month cells, the months "
                             "being the projection's when usage grows, else 1 (accounts are not "
                             "counted: a pool's usage is a sum), and at most "
-                            f"{pricing.MAX_LINES:,} cost lines (each item's rates that meter "
-                            "some of its usage, in each of its Regions).",
+                            f"{pricing.MAX_LINES:,} cost lines priced (each item's rates that "
+                            "meter some of its usage, in each of its Regions, once a month "
+                            "priced line by line: with terms, every month of a projection whose "
+                            "usage grows).",
                             example=ERRORS_EXAMPLE,
                         ),
                         "413": TOO_LARGE,

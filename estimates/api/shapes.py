@@ -348,7 +348,8 @@ QUOTE_BODY_FIELDS = (
         array(
             ref(QUOTE_ITEM_BODY),
             f"At most {pricing.MAX_ITEMS} cards, making at most {pricing.MAX_LINES:,} cost "
-            "lines (each card's rates that meter some of its usage, in each of its Regions).",
+            "lines (each card's rates that meter some of its usage, in each of its Regions; "
+            "with terms, in each month a growing projection prices).",
             maxItems=pricing.MAX_ITEMS,
             default=[],
         ),

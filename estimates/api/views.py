@@ -53,7 +53,9 @@ def quote(request: HttpRequest) -> HttpResponse:
     if errors or projection_errors or terms_errors:
         return payloads.errors_response(errors + projection_errors + terms_errors)
     # before any of the work is done
-    errors = projection.check_work(items, plan) or pricing.check_lines(catalog, items)
+    errors = projection.check_work(items, plan) or pricing.check_lines(
+        catalog, items, _months_priced_by_line(plan, terms)
+    )
     if errors:
         return payloads.errors_response(errors)
     priced = pricing.price_items(catalog, items, free_tier)
@@ -67,6 +69,12 @@ def quote(request: HttpRequest) -> HttpResponse:
     net = None if terms.is_list else _terms.apply_terms(catalog, priced, terms)
     notes = payloads.read_item_notes(payload)
     return JsonResponse(payloads.quote_as_json(catalog, priced, result, net, notes))
+
+
+def _months_priced_by_line(plan: projection.Projection | None, terms: _terms.Terms) -> int:
+    """How many months a quote prices line by line: with terms, each month the projection
+    prices (terms discount line by line); else month 1 alone (later months are totals)."""
+    return 1 if terms.is_list else projection.months_priced(plan)
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -244,7 +252,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     copied_from, errors = _copied_from(payload)
     if errors:
         return payloads.errors_response(errors)
-    errors = pricing.check_lines(book.catalog(), items)  # what a quote would answer, no more
+    # what a quote would price, no more
+    errors = pricing.check_lines(book.catalog(), items, _months_priced_by_line(plan, terms))
     if errors:
         return payloads.errors_response(errors)
     try:

@@ -59,10 +59,12 @@ MAX_ITEMS = 200
 # projection or without growth, else the projection's months). Accounts are not counted: a
 # pool's usage is a sum, so 100,000 accounts cost what one does (bench/worst_case.py).
 MAX_CELLS = 5_000
-# The cost lines one quote or save may make: each item's rates that meter some of its usage,
-# in each of its Regions. A line is about 1 KB of JSON and tens of µs to price and write; the
-# cells alone let 200 WAF cards in 17 Regions make 47,600 lines (a 50 MB answer, seconds).
-MAX_LINES = 10_000
+# The cost lines one quote or save may price: each item's rates that meter some of its usage,
+# in each of its Regions, once a month priced line by line (a projection with terms prices
+# every month that grows so). A line is about 1 KB of JSON and 45 µs to price and write (90
+# with terms); the cells alone let 200 WAF cards in 17 Regions make 47,600 lines (a 50 MB
+# answer, seconds) and 8 of them with terms over 36 growing months price 68,544 (3 s).
+MAX_LINES = 5_000
 # A card whose lines for one input cost more than this a month is far outside what any
 # organisation spends on a security service: the editor notes it beside the input, unrefused.
 OUTSIZE_MONTHLY = Decimal(10_000_000)
@@ -1331,17 +1333,28 @@ def count_lines(catalog: Catalog, items: Iterable[Item]) -> int:
     return count
 
 
-def check_lines(catalog: Catalog, items: Iterable[Item]) -> list[FieldError]:
-    """The cap on the lines one request prices (MAX_LINES), checked before any is priced. The
-    message names the figure, the cap and how to come under it."""
+def check_lines(catalog: Catalog, items: Iterable[Item], months: int = 1) -> list[FieldError]:
+    """The cap on the lines one request prices (MAX_LINES), checked before any is priced:
+    the items' lines, in each of `months` priced line by line. The message names the figure,
+    the cap and how to come under it."""
     lines = count_lines(catalog, items)
-    if lines <= MAX_LINES:
+    priced = lines * months
+    if priced <= MAX_LINES:
         return []
-    message = (
-        f"These items make {lines:,} cost lines (each item's priced usage in each of its "
-        f"Regions); at most {MAX_LINES:,} are priced at once. Use fewer items or Regions, or "
-        "split the estimate."
+    made = (
+        f"These items make {lines:,} cost lines (each item's priced usage in each of its Regions)"
     )
+    if months == 1:
+        message = (
+            f"{made}; at most {MAX_LINES:,} are priced at once. Use fewer items or Regions, or "
+            "split the estimate."
+        )
+    else:
+        message = (
+            f"{made}, priced line by line in each of {months} months with terms: {priced:,}; "
+            f"at most {MAX_LINES:,} are priced at once. Use fewer items or Regions, a shorter "
+            "projection, no growth, or no terms."
+        )
     return [FieldError(None, "items", message)]
 
 

@@ -84,7 +84,8 @@ class TestLineCapOnTheApi:
                     "item": None,
                     "field": "items",
                     "message": f"These items make {lines:,} cost lines (each item's priced "
-                    "usage in each of its Regions); at most 10,000 are priced at once. Use "
+                    f"usage in each of its Regions); at most {pricing.MAX_LINES:,} are priced "
+                    "at once. Use "
                     "fewer items or Regions, or split the estimate.",
                 }
             ]
@@ -105,6 +106,34 @@ class TestLineCapOnTheApi:
         assert error["field"] == "items"
         assert error["message"].startswith("These items make 13 cost lines")
         assert "at most 12 are priced at once" in error["message"]
+
+    def test_with_terms_each_growing_month_counts_its_lines(self, client, second_book, monkeypatch):
+        # Terms discount line by line, so a growing projection with terms prices every month's
+        # lines: 2 cards × 6 lines × 12 months is 144.
+        monkeypatch.setattr(pricing, "MAX_LINES", 143)
+        grown = {"months": 12, "monthly_growth_percent": "1"}
+        terms = {"discount_percent": "10"}
+        body = {"items": waf_items(2), "projection": grown, "terms": terms}
+        refused = post(client, "/api/v1/quote", body)
+        assert refused.status_code == 400
+        assert refused.json()["errors"] == [
+            {
+                "item": None,
+                "field": "items",
+                "message": "These items make 12 cost lines (each item's priced usage in each of "
+                "its Regions), priced line by line in each of 12 months with terms: 144; at "
+                "most 143 are priced at once. Use fewer items or Regions, a shorter "
+                "projection, no growth, or no terms.",
+            }
+        ]
+        saved = post(client, "/api/v1/estimates", {**body, "name": "Grown"})
+        assert saved.status_code == 400
+        assert saved.json()["errors"] == refused.json()["errors"]
+        assert Estimate.objects.count() == 0
+        # Without terms later months are totals, and without growth month 1 alone is priced.
+        assert post(client, "/api/v1/quote", {**body, "terms": None}).status_code == 200
+        flat = {**body, "projection": {"months": 12}}
+        assert post(client, "/api/v1/quote", flat).status_code == 200
 
     def test_a_save_over_the_cap_is_refused_and_stores_nothing(
         self, client, second_book, monkeypatch

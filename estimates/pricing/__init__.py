@@ -1382,6 +1382,10 @@ def check_waivers(catalog: Catalog, items: tuple[Item, ...]) -> list[FieldError]
 def outsize_notes(catalog: Catalog, item_quote: ItemQuote) -> dict[str, str]:
     """A note by usage key for each input whose lines cost more than OUTSIZE_MONTHLY a month
     on this card (all its accounts and Regions): the figure it implies, to check the input."""
+    # An input's lines are some of the card's, none below $0: a card within the figure has no
+    # input past it, and every quote asks this of every card.
+    if exact_sum([item_quote.monthly, item_quote.upfront]) <= OUTSIZE_MONTHLY:
+        return {}
     service = catalog.services[item_quote.item.service]
     meters = {rate.code: rate.meters for rate in service.rates}
     costs: dict[str, Decimal] = {}

@@ -333,7 +333,15 @@ def estimate_preview(request: HttpRequest) -> HttpResponse:
         fields = card.form.error_fields()
         if card.changed or fields:
             preview_cards.append((card, card.changed, fields))
-    context = editor_context(editor, preview_cards=preview_cards)
+    form = editor.estimate_form
+    projection_messages = [
+        form[name]
+        for name in ("projection_months", "projection_growth_percent")
+        if name in form.errors or name in form.notes
+    ]
+    context = editor_context(
+        editor, preview_cards=preview_cards, projection_messages=projection_messages
+    )
     return render(request, TEMPLATE + "#preview", context)
 
 

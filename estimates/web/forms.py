@@ -154,7 +154,10 @@ class LeanForm(forms.Form):
         return None
 
     def _posted(self, name: str, field: forms.Field) -> object:
-        return field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        widget = field.widget
+        if type(widget).value_from_datadict is forms.Widget.value_from_datadict:
+            return self.data.get(self.add_prefix(name))  # what Widget.value_from_datadict does
+        return widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
 
     def share_class_fields(self) -> None:
         """Read the class's own fields (only read, never changed) instead of a deep copy."""

@@ -50,7 +50,8 @@ class Card:
         template work."""
         quote = self.item_quote
         # The summary beside it names the Regions ticked, priced or not.
-        parts = [self.form.multiplier(), repr(self.form["regions"].value())]
+        ticked = self.form._posted("regions", self.form.fields["regions"])  # as the page ticks
+        parts = [self.form.multiplier(), repr(ticked)]
         if quote is not None:
             parts += [str(len(quote.item.regions)), str(quote.shown_monthly)]
             parts.append(str(quote.shown_upfront))

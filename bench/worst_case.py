@@ -17,7 +17,11 @@ off, rate limits off):
 - the quote with terms of every kind (a private rate prices the cards twice), and the quote and
   save with terms and a growing projection, which prices every month line by line (the line
   cap counts each such month);
-- and the refusal of a quote of MAX_ITEMS such cards, over the line cap: a 400 before any work.
+- and the refusal of a quote of MAX_ITEMS such cards, over the line cap: a 400 before any work;
+  the editor's preview, page and save of them, which say so at the total and price nothing;
+- the editor without JavaScript (the whole page) and its save, for the most lines and for the
+  widest form (MAX_ITEMS cards in every Region, one input each), and reading back the largest
+  estimates a save keeps: the saved page, its CSV and its JSON.
 
 It prints the slowest of --repeat runs per request, in seconds, beside the target of 2 s.
 """
@@ -113,12 +117,15 @@ def heaviest_terms(card: pricing.Item) -> dict:
     }
 
 
-def form(items: list[pricing.Item], months: int, growth: str) -> dict:
+def form(items: list[pricing.Item], months: int, growth: str, **extra: str) -> dict:
     data = CardFormSet.data_for(items)
     data.update(
         {"free_tier": "on", "projection_months": str(months), "projection_growth_percent": growth}
     )
-    return data
+    data.update(extra)
+    # Every value of each field, as a browser posts a card's Regions: the test client would
+    # post only the last value of a QueryDict's list.
+    return dict(data.lists())
 
 
 def slowest(send, repeat: int, status: int) -> float:
@@ -135,6 +142,9 @@ def slowest(send, repeat: int, status: int) -> float:
             or b'"id"' in response.content
             or (b'"monthly_total"' in response.content)
             or (status == 400 and b"cost lines" in response.content)
+            or b'id="totals-too-large"' in response.content  # the editor's refusal
+            or status == 302  # a save, which redirects to its page
+            or b"\r\nmonthly," in response.content  # the CSV's summary row
         ), response.content[:300]
     return max(samples)
 
@@ -150,9 +160,18 @@ def main() -> None:
     per_card = len(card.regions)
     lines_per_card = pricing.count_lines(catalog, [card])
     by_lines = pricing.MAX_LINES // lines_per_card
-    editor = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
+    over = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card)
     plain = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // per_card, by_lines)
     grown = [card] * min(pricing.MAX_ITEMS, pricing.MAX_CELLS // (per_card * MONTHS), by_lines)
+    # The widest editor: as many cards in every Region as the caps allow, each with one input
+    # used, so that every card's form (its Regions, its inputs) is on the page.
+    key = next(iter(card.usage))
+    narrow = replace(card, usage={key: card.usage[key]})
+    wide = [narrow] * min(
+        pricing.MAX_ITEMS,
+        pricing.MAX_CELLS // per_card,
+        pricing.MAX_LINES // pricing.count_lines(catalog, [narrow]),
+    )
     # With terms every growing month is priced line by line: the card in as many of its
     # Regions as MONTHS months of its lines allow.
     per_region = pricing.count_lines(catalog, [replace(card, regions=card.regions[:1])])
@@ -162,17 +181,22 @@ def main() -> None:
     htmx = {"HX-Request": "true"}
     quote_body, grown_body = body(plain, None), body(grown, MONTHS)
     terms_body, terms_grown_body = body(plain, None, terms), body([fitted], MONTHS, terms)
-    plain_form, grown_form = form(editor, MONTHS, "0"), form(grown, MONTHS, GROWTH)
-    over_body = body(editor, None)
+    plain_form, grown_form = form(plain, MONTHS, "0"), form(grown, MONTHS, GROWTH)
+    wide_form, over_form = form(wide, MONTHS, "0"), form(over, MONTHS, "0")
+    wide_save = form(wide, MONTHS, "0", name="Widest")
+    over_save = form(over, MONTHS, "0", name="Over the line cap")
+    over_body = body(over, None)
     quote, save = "/api/v1/quote", "/api/v1/estimates"
     cases = [
         ("POST /api/v1/quote", plain, 1, quote, quote_body, 200),
         ("POST /api/v1/quote, projection", grown, MONTHS, quote, grown_body, 200),
         ("POST /api/v1/quote, terms", plain, 1, quote, terms_body, 200),
         ("POST /api/v1/quote, terms, projection", [fitted], MONTHS, quote, terms_grown_body, 200),
-        ("POST /api/v1/quote, over the line cap", editor, 1, quote, over_body, 400),
-        ("POST /preview, 0% growth", editor, 1, "/preview", plain_form, 200),
+        ("POST /api/v1/quote, over the line cap", over, 1, quote, over_body, 400),
+        ("POST /preview, 0% growth", plain, 1, "/preview", plain_form, 200),
+        ("POST /preview, widest", wide, 1, "/preview", wide_form, 200),
         ("POST /preview, projection", grown, MONTHS, "/preview", grown_form, 200),
+        ("POST /preview, over the line cap", over, 1, "/preview", over_form, 200),
         ("POST /api/v1/estimates", plain, 1, save, quote_body, 201),
         ("POST /api/v1/estimates, projection", grown, MONTHS, save, grown_body, 201),
         (
@@ -183,7 +207,25 @@ def main() -> None:
             terms_grown_body,
             201,
         ),
+        # Without JavaScript the editor answers the whole page: every card's form and lines.
+        ("POST / (no JavaScript), 0% growth", plain, 1, "/", plain_form, 200),
+        ("POST / (no JavaScript), widest", wide, 1, "/", wide_form, 200),
+        ("POST / (no JavaScript), over the cap", over, 1, "/", over_form, 200),
+        ("POST /save (no JavaScript), widest", wide, 1, "/save", wide_save, 302),
+        ("POST /save, over the line cap", over, 1, "/save", over_save, 200),
     ]
+    # Reading the largest estimates a save keeps: their page, CSV and JSON write every line.
+    for label, body_text, items in (
+        ("most lines", quote_body, plain),
+        ("widest", body(wide, None), wide),
+    ):
+        saved = client.post(save, body_text, content_type="application/json").json()
+        for name, url in (
+            ("GET /e/<id>/", saved["url"]),
+            ("GET /e/<id>/export.csv", saved["csv_url"]),
+            ("GET /api/v1/estimates/<id>", saved["json_url"]),
+        ):
+            cases.append((f"{name}, {label}", items, 1, url, None, 200))
     print(
         f"card: {card.service} in {per_card} Regions × {card.accounts:,} accounts, "
         f"{lines_per_card} cost lines; caps: {pricing.MAX_CELLS:,} item × Region × month "
@@ -194,7 +236,11 @@ def main() -> None:
     )
     with override_settings(DEBUG=False, COSTCALC_RATE_LIMITS_ENABLED=False):
         for name, items, months, path, data, status in cases:
-            if isinstance(data, str):
+            if data is None:
+
+                def send(path=path):
+                    return client.get(path)
+            elif isinstance(data, str):
 
                 def send(path=path, data=data):
                     return client.post(path, data, content_type="application/json")

@@ -862,6 +862,11 @@ class EstimateQuerySet(models.QuerySet):
         # What the engine refuses is never stored: a saved estimate must price again, for good.
         items = [item_quote.item for item_quote in priced.items]
         errors += pricing.check_items(price_book.catalog(), tuple(items))
+        if not errors:
+            # No larger estimate than a quote may price is kept: its page, CSV and JSON would
+            # write every line on every read. With terms each month is priced line by line.
+            months = 1 if terms.is_list else _projection.months_priced(plan)
+            errors += pricing.check_lines(price_book.catalog(), items, months)
         # Terms read with another book (a reprice) may name a service or rate this one lacks.
         errors += _terms.parse_terms(price_book.catalog(), _terms.terms_as_json(terms))[1]
         if errors:

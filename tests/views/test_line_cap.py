@@ -171,3 +171,64 @@ class TestSaveQueries:
         assert queries_to_save(200) <= queries_to_save(1) + 1
         assert Estimate.objects.count() == 3
         assert sorted(estimate.items.count() for estimate in Estimate.objects.all()) == [1, 1, 200]
+
+
+class TestEverySavePathIsCapped:
+    """The cap is the model's too: the editor's save (and a reprice) cannot keep an estimate
+    larger than the API may price, whose page, CSV and JSON would write every line each read."""
+
+    def test_the_editor_refuses_to_save_past_the_cap_and_keeps_the_cards(
+        self, client, second_book, monkeypatch
+    ):
+        from tests.views.test_editor import form_data
+
+        monkeypatch.setattr(pricing, "MAX_LINES", 6)
+        card = {"service": "waf", "regions": REGIONS, "usage": WAF_USAGE}  # 6 lines
+        data = form_data(card, card, name="Two WAF cards")
+
+        response = client.post("/save", data)
+
+        assert response.status_code == 200
+        assert Estimate.objects.count() == 0
+        html = response.content.decode()
+        assert "These items make 12 cost lines" in html
+        assert "at most 6 are priced at once" in html
+        assert 'name="card-1-web_acls" value="2"' in html
+
+    def test_the_model_refuses_what_the_api_would(self, second_book, monkeypatch):
+        monkeypatch.setattr(pricing, "MAX_LINES", 6)
+        item = pricing.Item(
+            "waf",
+            usage={key: Decimal(v) for key, v in WAF_USAGE.items()},
+            regions=tuple(REGIONS),
+        )
+        Estimate.objects.create_from_items(name="At the cap", price_book=second_book, items=[item])
+
+        with pytest.raises(pricing.PricingError) as refused:
+            Estimate.objects.create_from_items(
+                name="Past it", price_book=second_book, items=[item, item]
+            )
+
+        assert [error.field for error in refused.value.errors] == ["items"]
+        assert Estimate.objects.count() == 1
+
+    def test_the_live_preview_says_so_at_the_total_and_prices_nothing(
+        self, client, second_book, monkeypatch
+    ):
+        from tests.views.test_editor import form_data
+
+        monkeypatch.setattr(pricing, "MAX_LINES", 6)
+        card = {"service": "waf", "regions": REGIONS, "usage": WAF_USAGE}
+        headers = {"HX-Request": "true"}
+
+        within = client.post("/preview", form_data(card), headers=headers).content.decode()
+        past = client.post("/preview", form_data(card, card), headers=headers).content.decode()
+
+        assert 'id="totals-too-large"' not in within
+        assert 'id="monthly-total">$' in within
+        assert (
+            '<p class="waiting" id="totals-too-large" role="alert">These items make 12 cost '
+            "lines (each item&#x27;s priced usage in each of its Regions); at most 6 are priced "
+            "at once. Use fewer items or Regions, or split the estimate.</p>"
+        ) in past
+        assert 'id="monthly-total">—' in past

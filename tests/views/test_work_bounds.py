@@ -148,7 +148,25 @@ class TestFormSize:
         assert sum(len(v) if isinstance(v, list) else 1 for v in data.values()) > 5_000
         response = client.post("/preview", data, headers={"HX-Request": "true"})
         assert response.status_code == 200
-        assert 'id="monthly-total">$' in response.content.decode()
+        # Read whole: it is the line cap that answers, counting every card's lines.
+        lines = pricing.count_lines(catalog, [form.item() for form in _cards(catalog, data)])
+        assert lines > pricing.MAX_LINES
+        assert f"These items make {lines:,} cost lines" in response.content.decode()
+
+    def test_the_widest_form_under_the_line_cap_is_priced(self, client, second_book):
+        # 200 WAF cards in every Region, one input each: every card's Regions are read.
+        catalog = second_book.catalog()
+        card = {
+            "service": "waf",
+            "regions": list(catalog.service_regions("waf")),
+            "usage": {"web_acls": "1"},
+        }
+        data = form_data(*[card] * pricing.MAX_ITEMS)
+        response = client.post("/preview", data, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        web_acls = pricing.MAX_ITEMS * len(card["regions"])
+        assert web_acls <= pricing.MAX_LINES
+        assert f'id="monthly-total">${web_acls * 5:,}.00' in response.content.decode()
 
     @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=50)
     @pytest.mark.parametrize("path", ["/", "/save", "/preview"])
@@ -167,3 +185,16 @@ class TestFormSize:
         response = client.post("/import/terraform", data)
         assert response.status_code == 400
         assert 'id="estimate-form"' not in response.content.decode()
+
+
+def _cards(catalog, data):
+    """The posted cards as the editor reads them."""
+    from django.http import QueryDict
+
+    from estimates.web.forms import CardFormSet
+
+    posted = QueryDict(mutable=True)
+    for key, value in data.items():
+        posted.setlist(key, value if isinstance(value, list) else [value])
+    formset = CardFormSet(posted, catalog=catalog)
+    return [form for form in formset.forms if form.is_valid()]

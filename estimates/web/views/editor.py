@@ -109,6 +109,8 @@ class Editor:
     # Both valid and the terms are list prices: the preview says so without working out the
     # net quote, whose figures it would not show.
     list_prices: bool = False
+    # Why nothing was priced: the cards make more cost lines than one request prices.
+    too_large: str = ""
 
     @property
     def error_count(self) -> int:
@@ -154,14 +156,18 @@ def build_editor(
     # Valid cards are priced together, so each shows its lines (and its share of what the
     # organisation pools) even while another card waits for a fix.
     valid = [form for form in formset.forms if form.is_valid()]
+    too_large = _too_large(catalog, valid, estimate_form, terms)
+    if too_large:
+        # Past the API's cap on cost lines, which a save also keeps to: say so, price nothing.
+        valid = []
     priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
     for form, item_quote in item_quotes.items():
         form.notes = pricing.outsize_notes(catalog, item_quote)
-    complete = formset.is_valid()
+    complete = formset.is_valid() and not too_large
     # A wrong field blanks only its card: the total is the valid cards', marked incomplete.
-    quote = None if formset.non_form_errors() else priced
+    quote = None if formset.non_form_errors() or too_large else priced
     projected = net = None
     list_prices = False
     if complete:
@@ -192,7 +198,17 @@ def build_editor(
         terms_form,
         net,
         list_prices,
+        too_large,
     )
+
+
+def _too_large(catalog, valid: list, estimate_form: EstimateForm, terms) -> str:
+    """The line cap's message when the valid cards make more cost lines than one request
+    prices (with terms, each month the projection prices counts), else ""."""
+    plan = estimate_form.projection()
+    months = 1 if terms is None or terms.is_list else projection.months_priced(plan)
+    errors = pricing.check_lines(catalog, [form.item() for form in valid], months)
+    return errors[0].message if errors else ""
 
 
 def initial_data(request: HttpRequest) -> QueryDict:

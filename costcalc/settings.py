@@ -81,6 +81,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "costcalc.urls"
 WSGI_APPLICATION = "costcalc.wsgi.application"
 
+# Django's renderer, with plain <input> widgets written in Python (estimates/web/renderers.py):
+# a full editor page renders thousands of them.
+FORM_RENDERER = "estimates.web.renderers.FastInputRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

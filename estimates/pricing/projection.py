@@ -580,18 +580,7 @@ class _GrowingMonths:
     def _over_limit(
         self, index: int, key: str, spec: pricing.InputSpec, month: int, quantity: Decimal
     ) -> OverLimit:
-        item = self.items[index]
-        return OverLimit(
-            service=item.service,
-            service_name=self.services[index].name,
-            region=item.region,
-            group=item.group,
-            usage_key=key,
-            label=spec.label,
-            max_value=spec.max_value,
-            month=month,
-            quantity=quantity,
-        )
+        return _over_limit(self.items[index], self.services[index], spec, month, quantity)
 
 
 def _tier_table(rate: pricing.RateSpec) -> tuple[tuple[Decimal, Decimal | None, Decimal], ...]:
@@ -634,17 +623,28 @@ def _note_over_limits(
             spec = service.input(key)
             if spec is None or quantity <= spec.max_value or (index, key) in found:
                 continue
-            found[(index, key)] = OverLimit(
-                service=item.service,
-                service_name=service.name,
-                region=item.region,
-                group=item.group,
-                usage_key=key,
-                label=spec.label,
-                max_value=spec.max_value,
-                month=month,
-                quantity=quantity,
-            )
+            found[(index, key)] = _over_limit(item, service, spec, month, quantity)
+
+
+def _over_limit(
+    item: pricing.Item,
+    service: pricing.ServiceSpec,
+    spec: pricing.InputSpec,
+    month: int,
+    quantity: Decimal,
+) -> OverLimit:
+    """The card's input `spec` first past its bound in `month`, grown to `quantity`."""
+    return OverLimit(
+        service=item.service,
+        service_name=service.name,
+        region=item.region,
+        group=item.group,
+        usage_key=spec.key,
+        label=spec.label,
+        max_value=spec.max_value,
+        month=month,
+        quantity=quantity,
+    )
 
 
 def commitments(first: pricing.Quote) -> tuple[Commitment, ...]:

@@ -420,12 +420,17 @@ def main() -> int:
     if args.left_out:
         _, left_out, _ = research_products(base_book())
         print("\n".join(left_out))
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
-        print(f"{OUTPUT.name} is {'up to date' if same else 'out of date'}.")
+    return write_or_check(OUTPUT, text, args.check)
+
+
+def write_or_check(output: Path, text: str, check: bool) -> int:
+    """Write the book file; or, with --check, exit 1 when the file is not what was built."""
+    if check:
+        same = output.exists() and output.read_text(encoding="utf-8") == text
+        print(f"{output.name} is {'up to date' if same else 'out of date'}.")
         return 0 if same else 1
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"Wrote {OUTPUT.relative_to(ROOT)}.")
+    output.write_text(text, encoding="utf-8")
+    print(f"Wrote {output.relative_to(ROOT)}.")
     return 0
 
 

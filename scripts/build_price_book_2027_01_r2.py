@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_price_book_2027_01 import (  # noqa: E402
     NO_PRICE,
-    ROOT,
     add_input,
     notes,
     offers_of,
     research_products,
+    write_or_check,
 )
 
 from estimates.prices.aws_import import CHANGED, import_offers  # noqa: E402
@@ -128,13 +128,7 @@ def main() -> int:
     args = parser.parse_args()
     text = book_json(book_file_data(build())) + "\n"
     read_price_book(text)  # the file the migration loads passes every check
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
-        print(f"{OUTPUT.name} is {'up to date' if same else 'out of date'}.")
-        return 0 if same else 1
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"Wrote {OUTPUT.relative_to(ROOT)}.")
-    return 0
+    return write_or_check(OUTPUT, text, args.check)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,27 @@ FOURTH_BOOK = read_price_book(FOURTH_BOOK_FILE)
 
 def load_data(name: str):
     return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def example_items(example: dict) -> list[pricing.Item]:
+    """A book's example (tests/data/examples_*.json) as the engine's items."""
+    return [
+        pricing.Item(
+            raw["service"],
+            raw["region"],
+            usage={key: Decimal(str(value)) for key, value in raw["usage"].items()},
+        )
+        for raw in example["items"]
+    ]
+
+
+def example_regions(examples: list[dict]) -> dict[str, set[str]]:
+    """Each service the examples price, with the Regions they price it in."""
+    regions: dict[str, set[str]] = {}
+    for example in examples:
+        for item in example["items"]:
+            regions.setdefault(item["service"], set()).add(item["region"])
+    return regions
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,7 +13,7 @@ import pytest
 from estimates import pricing
 from estimates.prices.book_file import catalog_from_book
 
-from .conftest import FOURTH_BOOK, THIRD_BOOK, load_data
+from .conftest import FOURTH_BOOK, THIRD_BOOK, example_items, example_regions, load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = load_data("price_reference_2027_01_r2.json")
@@ -167,22 +167,12 @@ class TestAdvancedInspectionEndpoints:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example["id"])
 def test_every_example_prices_to_the_cent(example):
-    items = [
-        pricing.Item(
-            raw["service"],
-            raw["region"],
-            usage={k: Decimal(str(v)) for k, v in raw["usage"].items()},
-        )
-        for raw in example["items"]
-    ]
+    items = example_items(example)
     total = pricing.quote(catalog(), items, example["free_tier"]).monthly_total
     assert pricing.money(total) == pricing.money(Decimal(example["expected_monthly_total"]))
 
 
 def test_the_examples_cover_each_newly_covered_service_in_three_regions():
-    regions: dict[str, set] = {}
-    for example in EXAMPLES:
-        for item in example["items"]:
-            regions.setdefault(item["service"], set()).add(item["region"])
+    regions = example_regions(EXAMPLES)
     assert set(regions) == set(NEWLY_COVERED)
     assert all(len(found) >= 3 for found in regions.values()), regions

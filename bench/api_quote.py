@@ -18,42 +18,22 @@ import argparse
 import cProfile
 import json
 import logging
-import os
 import pstats
 import statistics
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DATABASE = Path(tempfile.mkdtemp(prefix="costcalc-bench-")) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costcalc.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
-
+import throwaway  # noqa: F401, E402  (first: Django on a throw-away database)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from recompute import USAGE  # noqa: E402  (the same cards as the preview's bench)
 
 from estimates.models import PriceBook  # noqa: E402
 
 CLOCK = time.process_time
 TARGET = 2.0  # × the floor, for 10 items
-USAGE = [
-    ("kms", {"keys": 10, "symmetric_requests": 2_000_000}),
-    ("waf", {"web_acls": 2, "rules": 14, "requests": 50_000_000}),
-    ("guardduty", {"cloudtrail_management_events": 20_000_000, "vpc_dns_log_gb": 800}),
-    ("secrets_manager", {"secrets": 40, "api_calls": 3_000_000}),
-    ("macie", {"s3_buckets": 20, "data_inspected_gb": 10}),
-]
 
 
 def body_for(cards: int, accounts: int = 1, all_regions: bool = False) -> str:

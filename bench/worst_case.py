@@ -29,26 +29,12 @@ It prints the slowest of --repeat runs per request, in seconds, beside the targe
 import argparse
 import json
 import logging
-import os
-import sys
-import tempfile
 import time
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DATABASE = Path(tempfile.mkdtemp(prefix="costcalc-bench-")) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costcalc.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django  # noqa: E402
-
-django.setup()
-
+import throwaway  # noqa: F401, E402  (first: Django on a throw-away database)
 from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 

@@ -232,3 +232,7 @@ class TestEverySavePathIsCapped:
             "at once. Use fewer items or Regions, or split the estimate.</p>"
         ) in past
         assert 'id="monthly-total">—' in past
+        # The cards are not at fault: each says why it is not priced, not "fix the fields".
+        assert past.count("Not priced: the cards make more cost lines than one estimate") == 2
+        assert past.count("· not priced: too many cost lines</span>") == 2
+        assert "Fix the fields marked above" not in past

@@ -54,7 +54,7 @@ def quote(request: HttpRequest) -> HttpResponse:
         return payloads.errors_response(errors + projection_errors + terms_errors)
     # before any of the work is done
     errors = projection.check_work(items, plan) or pricing.check_lines(
-        catalog, items, _months_priced_by_line(plan, terms)
+        catalog, items, projection.months_priced_by_line(plan, terms)
     )
     if errors:
         return payloads.errors_response(errors)
@@ -69,12 +69,6 @@ def quote(request: HttpRequest) -> HttpResponse:
     net = None if terms.is_list else _terms.apply_terms(catalog, priced, terms)
     notes = payloads.read_item_notes(payload)
     return JsonResponse(payloads.quote_as_json(catalog, priced, result, net, notes))
-
-
-def _months_priced_by_line(plan: projection.Projection | None, terms: _terms.Terms) -> int:
-    """How many months a quote prices line by line: with terms, each month the projection
-    prices (terms discount line by line); else month 1 alone (later months are totals)."""
-    return 1 if terms.is_list else projection.months_priced(plan)
 
 
 def find_estimate(public_id: str) -> Estimate | None:
@@ -253,7 +247,9 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     if errors:
         return payloads.errors_response(errors)
     # what a quote would price, no more
-    errors = pricing.check_lines(book.catalog(), items, _months_priced_by_line(plan, terms))
+    errors = pricing.check_lines(
+        book.catalog(), items, projection.months_priced_by_line(plan, terms)
+    )
     if errors:
         return payloads.errors_response(errors)
     try:

@@ -289,6 +289,13 @@ def months_priced(projection: Projection | None) -> int:
     return projection.months
 
 
+def months_priced_by_line(projection: Projection | None, terms: _terms.Terms | None) -> int:
+    """How many months are priced line by line, which pricing.check_lines counts: with terms
+    (they discount line by line) each month the projection prices; else month 1 alone (later
+    months are evaluated as totals)."""
+    return 1 if terms is None or terms.is_list else months_priced(projection)
+
+
 def check_work(items: Iterable[pricing.Item], projection: Projection | None) -> list[FieldError]:
     """The cap on one request's work: each item's Regions × the months priced, at most
     pricing.MAX_CELLS in all. The message names the figure and how to come under it."""

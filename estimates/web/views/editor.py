@@ -156,11 +156,14 @@ def build_editor(
     # Valid cards are priced together, so each shows its lines (and its share of what the
     # organisation pools) even while another card waits for a fix.
     valid = [form for form in formset.forms if form.is_valid()]
-    too_large = _too_large(catalog, valid, estimate_form, terms)
+    items = [form.item() for form in valid]
+    months = projection.months_priced_by_line(estimate_form.projection(), terms)
+    over_cap = pricing.check_lines(catalog, items, months)
+    # Past the cap on cost lines, which the API and every save keep too: say so, price nothing.
+    too_large = over_cap[0].message if over_cap else ""
     if too_large:
-        # Past the API's cap on cost lines, which a save also keeps to: say so, price nothing.
-        valid = []
-    priced = pricing.price_items(catalog, [form.item() for form in valid], free_tier)
+        valid, items = [], []
+    priced = pricing.price_items(catalog, items, free_tier)
     item_quotes = dict(zip(valid, priced.items, strict=True))
     cards = [Card(form, item_quotes.get(form)) for form in formset.forms]
     for form, item_quote in item_quotes.items():
@@ -200,15 +203,6 @@ def build_editor(
         list_prices,
         too_large,
     )
-
-
-def _too_large(catalog, valid: list, estimate_form: EstimateForm, terms) -> str:
-    """The line cap's message when the valid cards make more cost lines than one request
-    prices (with terms, each month the projection prices counts), else ""."""
-    plan = estimate_form.projection()
-    months = 1 if terms is None or terms.is_list else projection.months_priced(plan)
-    errors = pricing.check_lines(catalog, [form.item() for form in valid], months)
-    return errors[0].message if errors else ""
 
 
 def initial_data(request: HttpRequest) -> QueryDict:

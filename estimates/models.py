@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from decimal import Decimal
 from functools import cached_property
 
@@ -690,15 +691,6 @@ def _check_unpriced(unpriced: tuple[terraform.Unpriced, ...]) -> list:
     ]
 
 
-def unpriced_as_json(entry: terraform.Unpriced) -> dict:
-    return {
-        "address": entry.address,
-        "type": entry.type,
-        "reason": entry.reason,
-        "usage_key": entry.usage_key,
-    }
-
-
 NOT_UTF8_MESSAGE = (
     "This text was not sent as UTF-8 (a “\ufffd” stands where bytes could not be read): "
     "type it again."
@@ -865,7 +857,7 @@ class EstimateQuerySet(models.QuerySet):
         if not errors:
             # No larger estimate than a quote may price is kept: its page, CSV and JSON would
             # write every line on every read. With terms each month is priced line by line.
-            months = 1 if terms.is_list else _projection.months_priced(plan)
+            months = _projection.months_priced_by_line(plan, terms)
             errors += pricing.check_lines(price_book.catalog(), items, months)
         # Terms read with another book (a reprice) may name a service or rate this one lacks.
         errors += _terms.parse_terms(price_book.catalog(), _terms.terms_as_json(terms))[1]
@@ -891,7 +883,7 @@ class EstimateQuerySet(models.QuerySet):
                 terms=_terms.terms_as_json(terms),
                 named_terms=named_terms,
                 terms_name=named_terms.name if named_terms else "",
-                unpriced=[unpriced_as_json(entry) for entry in unpriced],
+                unpriced=[asdict(entry) for entry in unpriced],
             )
             estimate.save(force_insert=True)
             EstimateItem.objects.bulk_create(

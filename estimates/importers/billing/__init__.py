@@ -20,6 +20,7 @@ from estimates.importers.billing.mapping import (
     BillingImport,
     MappingTable,
     Reconciliation,
+    check_options,
     check_period,
     import_bill,
 )
@@ -48,9 +49,7 @@ def import_export(
     group_length: int = 100,
 ) -> BillingImport:
     """The file at `path` as cards priced with `catalog`; BillingError when it cannot be read."""
-    check_period(billing_period)
-    if group_by not in GROUP_BY:
-        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.", "group_by")
+    check_options(billing_period, group_by)  # before the file is read: it may be large
     return import_bill(
         read_export(path),
         catalog,
@@ -77,6 +76,7 @@ __all__ = [
     "BillingImport",
     "MappingTable",
     "Reconciliation",
+    "check_period",
     "import_export",
     "read_export",
     "too_big",

@@ -229,6 +229,14 @@ def check_period(raw: str | None) -> str | None:
     return raw
 
 
+def check_options(billing_period: str | None, group_by: str) -> str | None:
+    """The billing period asked for (or None) once both options are checked; BillingError
+    for either that is not one the importer takes."""
+    if group_by not in GROUP_BY:
+        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.", "group_by")
+    return check_period(billing_period)
+
+
 def convert(amount: Decimal, unit: str, input_unit: str) -> tuple[Decimal, bool]:
     """(the amount in the input's unit, whether it was converted) from the bill's unit.
 
@@ -272,9 +280,7 @@ def import_bill(
     group_length: int = 100,
 ) -> BillingImport:
     """The cards, quote and reconciliation of one billing period of an aggregated export."""
-    if group_by not in GROUP_BY:
-        raise BillingError(f"Group by {' or '.join(GROUP_BY)}, not {group_by!r}.", "group_by")
-    chosen = check_period(billing_period)
+    chosen = check_options(billing_period, group_by)
     periods = tuple(sorted({row.billing_period for row in aggregate.rows}))
     if chosen is None:
         chosen = periods[-1]

@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from estimates import pricing
 from estimates.prices.book_file import catalog_from_book
 from estimates.pricing import Item, PricingError
+from estimates.pricing import projection as projection_module
 from estimates.pricing.projection import (
     GROWTH_FIELD,
     MONTHS_FIELD,
     Projection,
     check_projection,
+    grow,
     grown_items,
     growth_factor,
     parse_growth,
@@ -115,6 +117,20 @@ def test_whole_unit_inputs_round_down_each_month():
 
     # 3 × 1.3 = 3.9 → 3 certificates; 3 × 1.69 = 5.07 → 5; 3 × 2.197 = 6.591 → 6; at $0.75.
     assert cents(result.monthly_totals[:4]) == ["2.25", "2.25", "3.75", "4.50"]
+
+
+def test_a_grown_quantity_keeps_ten_decimal_places_rounded_down():
+    # 1.0000000007 × 1.5 = 1.50000000105 exactly; a whole unit input: 3 × 1.69 = 5.07 → 5.
+    assert grow(D("1.0000000007"), D("1.5"), whole=False) == D("1.5000000010")
+    assert grow(D(3), D("1.69"), whole=True) == D(5)
+    assert grow(D("1.0000000007"), D(1), whole=False) == D("1.0000000007")  # as typed
+
+    requests = Item("kms", usage={"symmetric_requests": D("30000.0000000007")})
+    result = project(CATALOG, [requests], True, Projection(12, D(50)))
+
+    # Month 2: 45,000.0000000010 requests, 25,000.000000001 past the 20,000 free at $0.03 per
+    # 10,000 (the exact product, 45,000.00000000105, is rounded down to ten places).
+    assert result.months[1].monthly == D("0.075000000000003")
 
 
 def test_minus_100_percent_stops_all_usage_after_month_1():
@@ -290,10 +306,12 @@ def test_every_month_is_the_engine_on_that_months_usage(certificates, requests, 
         context.prec = pricing.PRECISION
         factor = D(1) if month == 1 else (1 + growth / 100) ** (month - 1)
         assert growth_factor(growth, month) == factor
+        context.prec = 200  # each grown quantity is the exact product, rounded down
         whole = (certificates * factor).to_integral_value(rounding=ROUND_FLOOR)
+        places = (requests * factor).quantize(D("1e-10"), rounding=ROUND_FLOOR)
         grown = [
             Item("private_ca", usage={"private_certificates": whole}),
-            Item("kms", usage={"symmetric_requests": requests * factor}),
+            Item("kms", usage={"symmetric_requests": places if month > 1 else requests}),
         ]
     expected = pricing.price_items(CATALOG, grown).monthly_total
     assert result.months[month - 1].monthly == expected
@@ -369,12 +387,9 @@ def test_each_rates_tiers_per_month_give_a_full_quote_per_months_figures(
 
     result = project(catalog, items, free_tier, plan)
 
+    # The same numbers (a later month's total may be written with fewer trailing zeros).
     assert list(result.monthly_totals) == expected
     assert cents(result.monthly_totals) == cents(expected)
-    if growth != 0:  # (without growth month 1's total is repeated, as it always was)
-        assert [str(total) for total in result.monthly_totals[1:]] == [
-            str(total) for total in expected[1:]
-        ]
 
 
 def test_price_totals_are_price_items_totals_for_pooled_once_and_per_account_rates(
@@ -405,3 +420,63 @@ def test_price_totals_are_price_items_totals_for_pooled_once_and_per_account_rat
         str(priced.monthly_total),
         str(priced.upfront_total),
     ]
+
+
+MIXED = [
+    Item("kms", usage={"keys": D(10), "symmetric_requests": D(2_000_000)}, accounts=40),
+    Item("waf", usage={"web_acls": D(2), "rules": D(14), "requests": D(50_000_000)}),
+    Item("kms", usage={"keys": D("3.5"), "symmetric_requests": D("123456.789")}),
+]
+
+
+def test_later_months_are_priced_in_integers_for_the_books_prices():
+    growing = _growing_months(CATALOG, MIXED)
+
+    assert growing.in_integers is not None  # the fast path, not the Decimal one
+    plan = Projection(36, D("2.5"))
+    assert list(project(CATALOG, MIXED, True, plan).monthly_totals) == full_quote_per_month(
+        CATALOG, MIXED, True, plan
+    )
+
+
+def test_a_price_that_does_not_end_in_decimals_is_priced_in_decimal():
+    # KMS requests at $0.03 per 7 units: $0.0042857142… a unit, without end.
+    kms = CATALOG.services["kms"]
+    rates = tuple(
+        replace(rate, per_units=D(7)) if "symmetric_requests" in rate.meters else rate
+        for rate in kms.rates
+    )
+    catalog = replace(CATALOG, services={**CATALOG.services, "kms": replace(kms, rates=rates)})
+
+    assert _growing_months(catalog, MIXED).in_integers is None
+    plan = Projection(36, D("2.5"))
+    assert list(project(catalog, MIXED, True, plan).monthly_totals) == full_quote_per_month(
+        catalog, MIXED, True, plan
+    )
+
+
+def test_a_month_past_the_integer_paths_room_is_priced_in_decimal(monkeypatch):
+    """Where Decimal might round (a total near PRECISION digits), the month is left to the
+    Decimal path: with no room at all, every later month is, and the figures are the same."""
+    fallbacks = []
+    total_of = projection_module._IntegerMonths._total
+
+    def no_room(self, grown):
+        self.total_limit = 0
+        result = total_of(self, grown)
+        fallbacks.append(result)
+        return result
+
+    monkeypatch.setattr(projection_module._IntegerMonths, "_total", no_room)
+    plan = Projection(36, D("2.5"))
+
+    totals = list(project(CATALOG, MIXED, True, plan).monthly_totals)
+
+    assert fallbacks and all(result is None for result in fallbacks)
+    assert totals == full_quote_per_month(CATALOG, MIXED, True, plan)
+
+
+def _growing_months(catalog, items):
+    items = tuple(items)
+    totals = pricing.Totals(catalog, items, True)
+    return projection_module._GrowingMonths(catalog, items, totals, D("2.5"))

@@ -6,9 +6,11 @@ Rules:
   growth rate, so free allowances and tiers apply to each month's own usage, never to a scaled
   total. A later month needs only its total: each rate's tiers are evaluated over that month's
   pooled quantities (pricing.price_totals), once per distinct month of usage, with the figures a
-  full quote of the month would give. Inputs that take whole units only are rounded down to a
-  whole unit each month. A switch (an input that is 0 or 1: a Shield Advanced subscription,
-  "covered by Shield Advanced") is not usage and does not grow.
+  full quote of the month would give. A grown quantity is the exact product rounded down: to a
+  whole unit for inputs that take whole units only, else to as many decimal places as a typed
+  quantity may have (pricing.MAX_DECIMAL_PLACES; past them a grown count is noise). A switch
+  (an input that is 0 or 1: a Shield Advanced subscription, "covered by Shield Advanced") is
+  not usage and does not grow.
 - Upfront fees count once, in month 1. Each month's total and the horizon's total are exact
   sums; rounding is for display only, as everywhere.
 - Growth is from −100% (usage stops after month 1) to 1,000% a month. Nothing is clamped: a
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_FLOOR, Context, Decimal, Inexact, InvalidOperation, localcontext
 
 from estimates import pricing
 from estimates.pricing import ZERO, FieldError, PricingError
@@ -43,6 +45,14 @@ MONTHS_MESSAGE = "Choose 12, 24 or 36 months."
 GROWTH_NUMBER_MESSAGE = "Enter a monthly growth in percent, such as 2.5 or -1."
 GROWTH_RANGE_MESSAGE = "Enter a monthly growth from −100 to 1,000 percent."
 GROWTH_PLACES_MESSAGE = f"Use at most {GROWTH_PLACES} decimal places."
+# A grown quantity keeps as many decimal places as a typed one may have, rounded down.
+GROWN_PLACES = pricing.MAX_DECIMAL_PLACES
+GROWN_STEP = Decimal(1).scaleb(-GROWN_PLACES)
+# Wide enough that a quantity (at most 64 characters) × a growth factor (PRECISION digits) is
+# exact, so that what is rounded down is the product itself.
+WIDE = Context(prec=200)
+# A division that must end (a price per 10,000 units does; one per 3 units does not).
+ENDING = Context(prec=pricing.PRECISION, traps=[Inexact])
 
 
 @dataclass(frozen=True)
@@ -324,6 +334,14 @@ def growth_factor(growth_percent: Decimal, month: int) -> Decimal:
         return (1 + growth_percent / 100) ** (month - 1)
 
 
+def grow(quantity: Decimal, factor: Decimal, whole: bool) -> Decimal:
+    """quantity × factor, exact, rounded down to a whole unit or to GROWN_PLACES places."""
+    if factor == 1:
+        return quantity  # month 1, or no growth: what was typed
+    product = WIDE.multiply(quantity, factor)
+    return product.quantize(Decimal(1) if whole else GROWN_STEP, ROUND_FLOOR, WIDE)
+
+
 def grown_items(
     catalog: pricing.Catalog, items: Iterable[pricing.Item], growth_percent: Decimal, month: int
 ) -> tuple[pricing.Item, ...]:
@@ -367,9 +385,7 @@ def _grown(
     """One quantity as it is in a month; PricingError when it passes what the engine takes."""
     if spec is not None and spec.is_switch:
         return quantity  # a switch, not usage
-    value = pricing.EXACT.multiply(quantity, factor)
-    if spec is not None and spec.whole:
-        value = value.to_integral_value(rounding=ROUND_FLOOR)
+    value = grow(quantity, factor, spec is not None and spec.whole)
     if value > pricing.MAX_QUANTITY:
         label = spec.label.lower() if spec else key
         message = (
@@ -444,11 +460,11 @@ class _GrowingMonths:
     """A later month's monthly total, from each rate's tiers over that month's grown usage.
 
     pricing.Totals works out the cards' rates, pools and waivers once; each month then grows
-    each quantity once, meters each rate, evaluates each monthly pool's tiers and shares the
-    cost back, and adds each card's lines and then the cards in the order price_items does:
-    60 significant digits can round, so the same additions in the same order give the very
-    Decimal a full quote of the month has (tests/test_projection.py compares them digit for
-    digit). A pool whose quantity comes back (whole units rounded down) reuses its cost.
+    each quantity once, meters each rate and evaluates each monthly pool's tiers: in integers
+    (_IntegerMonths) where the book's prices allow, else in Decimal, sharing each cost back
+    and adding each card's lines and then the cards in the order price_items does (60
+    significant digits can round, so the same additions in the same order give the very
+    Decimal a full quote of the month has). A month whose usage comes back is not priced again.
     """
 
     def __init__(
@@ -499,6 +515,7 @@ class _GrowingMonths:
             for n, slots in enumerate(members)
             if slots
         ]
+        self.in_integers = _IntegerMonths.of(self) if totals.waivers_fixed else None
 
     def monthly(
         self, month: int, over_limits: dict[tuple[int, str], OverLimit], seen: dict
@@ -512,22 +529,34 @@ class _GrowingMonths:
             if key not in seen:
                 seen[key] = self.totals.of(usages)[0]
             return seen[key]
+        factor = growth_factor(self.growth, month)
+        if self.in_integers is not None:
+            total = self.in_integers.monthly(month, factor, over_limits)
+            if total is not None:
+                return total
+        return self._monthly_in_decimals(month, factor, over_limits, seen)
+
+    def _monthly_in_decimals(
+        self,
+        month: int,
+        factor: Decimal,
+        over_limits: dict[tuple[int, str], OverLimit],
+        seen: dict,
+    ) -> Decimal:
+        """The month as price_items adds it: each pool's cost shared back to its cards, each
+        card's lines added, then the cards, in its order."""
         exact = pricing.EXACT
         add, multiply, divide = exact.add, exact.multiply, exact.divide
         subtract, quantize = exact.subtract, exact.quantize
-        factor = growth_factor(self.growth, month)
         grown = []
         for quantity, switch, whole in self.growing:
             if switch:
                 grown.append(quantity)
                 continue
-            value = multiply(quantity, factor)
-            if whole:
-                value = value.to_integral_value(rounding=ROUND_FLOOR)
+            value = grow(quantity, factor, whole)
             grown.append(value)
             if value > pricing.MAX_QUANTITY:
-                index, key, spec, _ = self.quantities[len(grown) - 1]
-                _grown(self.services[index], key, spec, quantity, factor, self.growth, month)
+                self._raise_past_most(len(grown) - 1, factor, month)
         for position, index, key, spec in self.bounded:
             value = grown[position]
             if value > spec.max_value and (index, key) not in over_limits:
@@ -584,10 +613,188 @@ class _GrowingMonths:
         seen[key] = total
         return total
 
+    def _raise_past_most(self, position: int, factor: Decimal, month: int) -> None:
+        """Raise _grown's PricingError for the quantity at `position`, grown past the most the
+        engine takes."""
+        index, key, spec, quantity = self.quantities[position]
+        _grown(self.services[index], key, spec, quantity, factor, self.growth, month)
+
     def _over_limit(
         self, index: int, key: str, spec: pricing.InputSpec, month: int, quantity: Decimal
     ) -> OverLimit:
         return _over_limit(self.items[index], self.services[index], spec, month, quantity)
+
+
+class _IntegerMonths:
+    """_GrowingMonths' later months in whole numbers: Python's integers are exact and several
+    times faster than Decimal, so a month costs a small part of a quote.
+
+    Each grown quantity is held in units of 10^-GROWN_PLACES (a product of n meters in units of
+    10^-(n × GROWN_PLACES)), each cost in units of 10^-places. Where every step of a month is
+    exact in Decimal too, the shares price_items hands out add back to each pool's cost, so the
+    month's total is the sum of the pools' costs, whatever the order: the same number as a full
+    quote of the month (tests/test_projection.py compares them). A month whose figures come
+    near PRECISION digits, where Decimal may round, is left to the Decimal path (None).
+    """
+
+    @classmethod
+    def of(cls, months: _GrowingMonths) -> _IntegerMonths | None:
+        """None when a price or tier does not come out whole in such units (a price book may
+        hold a price per 3 units): the Decimal path prices those months."""
+        places = 0
+        prices = []  # each pool's tiers' prices per unit, exact
+        for rate, _, _, _ in months.pools:
+            try:
+                per_unit = [ENDING.divide(tier.price, rate.per_units) for tier in rate.tiers]
+            except Inexact:
+                return None
+            prices.append(per_unit)
+            for price in per_unit:
+                places = max(places, GROWN_PLACES * len(rate.meters) - _exponent(price))
+        if any(switch and quantity % 1 for quantity, switch, _ in months.growing):
+            return None
+        pools = []
+        for (rate, pooling, _, slots), per_unit in zip(months.pools, prices, strict=True):
+            unit_places = GROWN_PLACES * len(rate.meters)
+            free = _scaled(rate.free_units, unit_places) if months.totals.free_tier else 0
+            starts = [_scaled(tier.start, unit_places) for tier in rate.tiers]
+            if free is None or None in starts:
+                return None
+            ends = [*starts[1:], None]
+            price_units = [_scaled(price, places - unit_places) for price in per_unit]
+            bands = tuple(zip(starts, ends, price_units, strict=True))
+            # Decimal multiplies a quantity by each price exactly while their digits fit.
+            price_digits = max((_digits(tier.price) for tier in rate.tiers), default=0)
+            limit = 10 ** (pricing.PRECISION - 1 - price_digits)
+            pools.append((pooling, free, bands, limit, slots))
+        return cls(months, places, pools)
+
+    def __init__(self, months: _GrowingMonths, places: int, pools: list[tuple]):
+        self.months, self.places, self.pools = months, places, pools
+        per_meter = 10**GROWN_PLACES
+        # Each quantity as a fraction (× 10^GROWN_PLACES unless whole), and how it grows.
+        self.growing = []
+        for quantity, switch, whole in months.growing:
+            numerator, denominator = Decimal(quantity).as_integer_ratio()
+            if switch:  # 0 or 1: it does not grow
+                self.growing.append((int(quantity) * per_meter, 1, SWITCH))
+            elif whole:
+                self.growing.append((numerator, denominator, WHOLE))
+            else:
+                self.growing.append((numerator * per_meter, denominator, PLACES))
+        self.most = int(pricing.MAX_QUANTITY) * per_meter
+        # Past an input's bound: grown × 10^-GROWN_PLACES > bound ⇔ grown > ⌊bound × 10^P⌋.
+        self.bounds = [
+            (position, index, key, spec, int(pricing.EXACT.scaleb(spec.max_value, GROWN_PLACES)))
+            for position, index, key, spec in months.bounded
+        ]
+        # Room for every share's rounding and every partial sum within PRECISION digits, and a
+        # total Decimal shares to SHARE_PLACES without passing them.
+        share_digits = pricing.PRECISION - 1 + pricing.SHARE_PLACES.as_tuple().exponent
+        self.total_limit = min(10 ** (pricing.PRECISION - 5), 10 ** (places + share_digits))
+        self.seen: dict[tuple[int, ...], Decimal | None] = {}
+
+    def monthly(
+        self, month: int, factor: Decimal, over_limits: dict[tuple[int, str], OverLimit]
+    ) -> Decimal | None:
+        """The month's monthly total, or None where Decimal might round (the caller prices
+        that month in Decimal)."""
+        per_meter = 10**GROWN_PLACES
+        numerator, denominator = factor.as_integer_ratio()
+        grown = []
+        for quantity, per, how in self.growing:
+            if how == PLACES:
+                value = quantity * numerator // (per * denominator)
+            elif how == WHOLE:
+                value = quantity * numerator // (per * denominator) * per_meter
+            else:
+                value = quantity
+            if value > self.most:
+                self.months._raise_past_most(len(grown), factor, month)
+            grown.append(value)
+        for position, index, key, spec, bound in self.bounds:
+            value = grown[position]
+            if value > bound and (index, key) not in over_limits:
+                quantity = pricing.EXACT.scaleb(Decimal(value), -GROWN_PLACES)
+                if spec.whole:
+                    quantity = Decimal(value // per_meter)
+                over_limits[(index, key)] = self.months._over_limit(
+                    index, key, spec, month, quantity
+                )
+        key = tuple(grown)
+        if key not in self.seen:
+            self.seen[key] = self._total(grown)
+        return self.seen[key]
+
+    def _total(self, grown: list[int]) -> Decimal | None:
+        months = self.months
+        per_account = [grown[at] if at is not None else 0 for at in months.single]
+        for position, meters in months.products:
+            quantity = per_account[position]
+            for at in meters[1:]:
+                quantity *= grown[at] if at is not None else 0
+            per_account[position] = quantity
+        total = 0
+        for pooling, free, bands, limit, slots in self.pools:
+            if pooling == pricing.ACCOUNT_REGION:
+                for position, accounts in slots:
+                    quantity = per_account[position]
+                    if quantity >= limit:
+                        return None
+                    total += _integer_cost(bands, free, quantity) * accounts
+                continue
+            quantity = 0
+            if pooling == pricing.ORGANIZATION_ONCE:
+                for position, _ in slots:
+                    quantity = max(quantity, per_account[position])
+            else:
+                for position, accounts in slots:
+                    quantity += per_account[position] * accounts
+            if quantity >= limit:
+                return None
+            total += _integer_cost(bands, free, quantity)
+        if total >= self.total_limit:
+            return None
+        # Written with cents, as a quote's totals usually are, where no digit is lost.
+        places = self.places
+        if places > 2 and total % 10 ** (places - 2) == 0:
+            total, places = total // 10 ** (places - 2), 2
+        return pricing.EXACT.scaleb(Decimal(total), -places)
+
+
+# How _IntegerMonths grows a quantity: not at all, to whole units, or to GROWN_PLACES places.
+SWITCH, WHOLE, PLACES = 0, 1, 2
+
+
+def _integer_cost(bands: tuple[tuple[int, int | None, int], ...], free: int, quantity: int) -> int:
+    """_tier_cost in integers: the free allowance, then band by band."""
+    if quantity < free:
+        free = quantity
+    cost = 0
+    for start, end, price in bands:
+        if start >= quantity:
+            break  # this band and those after it are empty (a book's tiers ascend)
+        low = start if start > free else free
+        high = quantity if end is None or quantity < end else end
+        if high > low:
+            cost += (high - low) * price
+    return cost
+
+
+def _exponent(value: Decimal) -> int:
+    """The exponent of `value` without its trailing zeros (0.0300 → −2)."""
+    return value.normalize(pricing.EXACT).as_tuple().exponent if value else 0
+
+
+def _scaled(value: Decimal, places: int) -> int | None:
+    """value × 10^places as an integer, or None when it is not one."""
+    scaled = pricing.EXACT.scaleb(value, places)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def _digits(value: Decimal) -> int:
+    """Significant digits, trailing zeros left out (Decimal multiplies those exactly)."""
+    return len(value.normalize().as_tuple().digits)
 
 
 def _tier_table(rate: pricing.RateSpec) -> tuple[tuple[Decimal, Decimal | None, Decimal], ...]:

@@ -35,6 +35,9 @@ def test_save_share_and_edit_a_copy(page, browser, live_server):
         "(2,000,000 − 20,000 free) ÷ 10,000 × $0.03 = $5.94"
     )
     other.get_by_role("link", name="Edit a copy").click()
+    # The field is on the page before htmx has bound the form: typing then is not sent (seen
+    # once in CI, where the total stayed at $15.94). Wait for the page's scripts.
+    other.wait_for_load_state()
     keys = other.locator('[data-service="kms"] [data-usage-key="keys"]')
     expect(keys).to_have_value("10")
     keys.fill("20")
